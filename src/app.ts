@@ -1,3 +1,4 @@
+import './schemas/route-meta.js';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 
@@ -11,6 +12,8 @@ import { healthRoutes } from './api/routes/health.js';
 export interface PipelineHandle {
   /** 'ok' or a reason the pipeline cannot take work. */
   health(): Promise<string>;
+  /** Hands a stored batch to the workers; may fail while Redis is down (the sweeper re-sends it). */
+  enqueue(batchId: string, attempt: number): Promise<void>;
 }
 
 /** Everything the HTTP app needs, built by the process that hosts it (server, tests). */

@@ -1,29 +1,51 @@
-import type pg from 'pg';
+import pg from 'pg';
 
 import type { Config } from './config.js';
-import { startEmbeddedPostgres, type EmbeddedCluster } from './db/embedded.js';
+import { embeddedUrl, startEmbeddedPostgres, type EmbeddedCluster } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import type { Logger } from './logger.js';
 
-/** The database a process works on: the configured server, or an embedded one under dataDir. */
+/** The database a process works on: the configured server, or the embedded one under dataDir. */
 export interface Database {
   pool: pg.Pool;
   url: string;
+  /** Set when this process started the embedded cluster (and so stops it). */
   embedded: EmbeddedCluster | undefined;
   close(): Promise<void>;
 }
 
+async function reachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * DATABASE_URL when set; otherwise the embedded cluster under dataDir — reused when another RMDX
+ * process (the server, say) already runs it, started here when not. Migrates either way.
+ */
 export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   let embedded: EmbeddedCluster | undefined;
   let url = config.databaseUrl;
   if (!url) {
-    logger.info(
-      { dataDir: config.dataDir, port: config.embeddedPgPort },
-      'DATABASE_URL not set: starting embedded Postgres',
-    );
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, logger });
-    url = embedded.url;
+    url = embeddedUrl(config.embeddedPgPort);
+    if (!(await reachable(url))) {
+      logger.info(
+        { dataDir: config.dataDir, port: config.embeddedPgPort },
+        'DATABASE_URL not set: starting embedded Postgres',
+      );
+      embedded = await startEmbeddedPostgres({
+        dataDir: config.dataDir,
+        port: config.embeddedPgPort,
+        logger,
+      });
+    }
   }
   const pool = createPool(url, config.pgPoolMax);
   await migrate(pool, logger);

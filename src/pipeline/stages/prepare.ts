@@ -1,0 +1,130 @@
+import { listChunks, insertChunkPlan } from '../../db/queries/batch-chunks.js';
+import { insertIssues } from '../../db/queries/batch-issues.js';
+import {
+  finishBatch,
+  getBatch,
+  getBatchPayload,
+  setBatchPlan,
+  setBatchStatus,
+  type BatchCounts,
+  type BatchRow,
+} from '../../db/queries/batches.js';
+import { withTransaction } from '../../db/pool.js';
+import type { Issue } from '../../standard/issue.js';
+import type { PipelineContext } from '../context.js';
+import { PermanentPipelineError } from '../errors.js';
+import { chunkRanges, decodeStoredBody } from '../payload.js';
+import { emptyTypeCounts, recordTypeOf, summarise } from './counts.js';
+
+/** One chunk of work: its records travel with it, so the body is parsed once per batch attempt. */
+export interface ChunkWork {
+  batchId: string;
+  chunkIndex: number;
+  start: number;
+  records: unknown[];
+  /** Batch-wide issues (duplicate keys) that fall in this chunk. */
+  batchIssues: Issue[];
+}
+
+export interface PreparedBatch {
+  batch: BatchRow;
+  chunkTotal: number;
+  /** Chunks still to do (a resumed batch skips chunks already stored). */
+  pending: ChunkWork[];
+}
+
+/**
+ * Stage 1: read the stored body, run batch-wide checks, and plan chunks. An all-or-nothing batch is
+ * validated whole here: any invalid record rejects it before anything is stored.
+ * Returns undefined when the batch is already final (a duplicate job) or was rejected.
+ */
+export async function prepareBatch(
+  ctx: PipelineContext,
+  batchId: string,
+): Promise<PreparedBatch | undefined> {
+  const t0 = performance.now();
+  const batch = await getBatch(ctx.pool, batchId);
+  if (!batch) throw new PermanentPipelineError(`Batch ${batchId} does not exist`);
+  if (['completed', 'completed_with_errors', 'rejected', 'failed'].includes(batch.status)) return undefined;
+  await setBatchStatus(ctx.pool, batchId, 'validating', { started: true });
+  const body = await getBatchPayload(ctx.pool, batchId);
+  if (!body) throw new PermanentPipelineError(`Batch ${batchId} has no stored body`);
+  const { records } = decodeStoredBody(body, batch.content_encoding);
+  const duplicates = ctx.validator.findDuplicateKeys(records);
+  const log = ctx.logger.child({ batchId, stage: 'prepare' });
+
+  if (batch.acceptance === 'all-or-nothing') {
+    const issues = [...duplicates];
+    const now = ctx.now();
+    for (let i = 0; i < records.length; i++) {
+      issues.push(
+        ...ctx.validator.validateRecord(batch.schema_version, records[i], i, {
+          reportingCountry: batch.reporting_country,
+          period: batch.period,
+          now,
+        }),
+      );
+    }
+    if (issues.some((i) => i.severity === 'error')) {
+      const counts = rejectedCounts(records, issues);
+      await withTransaction(ctx.pool, async (client) => {
+        for (let i = 0; i < issues.length; i += 10_000)
+          await insertIssues(client, batchId, issues.slice(i, i + 10_000));
+        const finished = await finishBatch(client, batchId, {
+          status: 'rejected',
+          counts,
+          timings: { prepareMs: Math.round(performance.now() - t0) },
+        });
+        if (finished)
+          log.info({ errors: counts.totals?.errors }, 'all-or-nothing batch rejected: nothing stored');
+      });
+      const final = await getBatch(ctx.pool, batchId);
+      if (final) await runFinishedHooks(ctx, final);
+      return undefined;
+    }
+  }
+
+  const ranges = chunkRanges(records.length, ctx.chunkSize);
+  await insertChunkPlan(ctx.pool, batchId, ranges);
+  const chunks = await listChunks(ctx.pool, batchId);
+  await setBatchPlan(ctx.pool, batchId, chunks.length, { prepareMs: Math.round(performance.now() - t0) });
+  const byChunk = new Map<number, Issue[]>();
+  for (const issue of duplicates) {
+    const c = Math.floor((issue.recordIndex ?? 0) / ctx.chunkSize);
+    byChunk.set(c, [...(byChunk.get(c) ?? []), issue]);
+  }
+  const pending = chunks
+    .filter((c) => c.status !== 'done')
+    .map((c) => ({
+      batchId,
+      chunkIndex: c.chunk_index,
+      start: c.record_start,
+      records: records.slice(c.record_start, c.record_end),
+      batchIssues: byChunk.get(c.chunk_index) ?? [],
+    }));
+  log.info({ records: records.length, chunks: chunks.length, pending: pending.length }, 'batch planned');
+  return { batch: (await getBatch(ctx.pool, batchId))!, chunkTotal: chunks.length, pending };
+}
+
+function rejectedCounts(records: unknown[], issues: Issue[]): BatchCounts {
+  const byType: NonNullable<BatchCounts['byType']> = {};
+  const invalid = new Set(issues.filter((i) => i.severity === 'error').map((i) => i.recordIndex));
+  records.forEach((r, i) => {
+    const t = recordTypeOf(r);
+    const c = (byType[t] ??= emptyTypeCounts());
+    c.received++;
+    if (invalid.has(i)) c.invalid++;
+    else c.rejected++;
+  });
+  return summarise(byType, issues);
+}
+
+export async function runFinishedHooks(ctx: PipelineContext, batch: BatchRow): Promise<void> {
+  for (const hook of ctx.onBatchFinished) {
+    try {
+      await hook(batch);
+    } catch (err) {
+      ctx.logger.warn({ batchId: batch.id, err }, 'a batch-finished hook failed');
+    }
+  }
+}

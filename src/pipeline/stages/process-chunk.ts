@@ -1,0 +1,98 @@
+import { completeChunk, lockChunk, type ChunkCounts } from '../../db/queries/batch-chunks.js';
+import { insertIssues } from '../../db/queries/batch-issues.js';
+import { addBatchProgress } from '../../db/queries/batches.js';
+import { withTransaction } from '../../db/pool.js';
+import type { Issue } from '../../standard/issue.js';
+import { isRecordType } from '../../standard/record-types.js';
+import type { PipelineContext } from '../context.js';
+import type { PersistBatch, PersistItem } from '../ports.js';
+import { emptyTypeCounts, recordTypeOf } from './counts.js';
+import type { ChunkWork } from './prepare.js';
+
+export interface ChunkBatchInfo extends PersistBatch {
+  acceptance: 'partial' | 'all-or-nothing';
+  chunkTotal: number;
+}
+
+export interface ChunkResult {
+  skipped: boolean;
+  counts: ChunkCounts;
+}
+
+/**
+ * Stage 2, per chunk: validate and normalise each record, then store the valid ones, the issues,
+ * the chunk's counts and the batch progress in ONE transaction. The chunk row is locked first, so a
+ * rerun (retry, sweeper, duplicate job) of a chunk already stored changes nothing.
+ */
+export async function processChunk(
+  ctx: PipelineContext,
+  batch: ChunkBatchInfo,
+  work: ChunkWork,
+): Promise<ChunkResult> {
+  const t0 = performance.now();
+  const now = ctx.now();
+  const counts: ChunkCounts = {};
+  const issues: Issue[] = [...work.batchIssues];
+  const invalid = new Set(work.batchIssues.filter((i) => i.severity === 'error').map((i) => i.recordIndex));
+  for (let i = 0; i < work.records.length; i++) {
+    const found = ctx.validator.validateRecord(batch.schemaVersion, work.records[i], work.start + i, {
+      reportingCountry: batch.country,
+      period: batch.period,
+      now,
+    });
+    for (const issue of found) {
+      issues.push(issue);
+      if (issue.severity === 'error') invalid.add(work.start + i);
+    }
+  }
+  const items: PersistItem[] = [];
+  for (let i = 0; i < work.records.length; i++) {
+    const index = work.start + i;
+    const record = work.records[i] as Record<string, unknown>;
+    const type = recordTypeOf(record);
+    const c = (counts[type] ??= emptyTypeCounts());
+    c.received++;
+    if (invalid.has(index) || !isRecordType(record.recordType)) {
+      c.invalid++;
+      continue;
+    }
+    const action = record.action === 'void' ? 'void' : 'upsert';
+    if (action === 'void') c.voided++;
+    else c.stored++;
+    items.push({ recordIndex: index, recordType: record.recordType, action, record });
+  }
+  for (const issue of issues) {
+    const c = (counts[issue.recordType && isRecordType(issue.recordType) ? issue.recordType : 'unknown'] ??=
+      emptyTypeCounts());
+    if (issue.severity === 'error') c.errors++;
+    else c.warnings++;
+  }
+  const validateMs = performance.now() - t0;
+
+  const t1 = performance.now();
+  const skipped = await withTransaction(ctx.pool, async (client) => {
+    const chunk = await lockChunk(client, batch.id, work.chunkIndex);
+    if (!chunk || chunk.status === 'done') return true;
+    if (items.length > 0) await ctx.store.persistRecords(client, batch, items);
+    await insertIssues(client, batch.id, issues);
+    await completeChunk(client, batch.id, work.chunkIndex, counts, {
+      validateMs: Math.round(validateMs),
+      persistMs: Math.round(performance.now() - t1),
+    });
+    await addBatchProgress(client, batch.id, work.records.length);
+    return false;
+  });
+  ctx.logger.info(
+    {
+      batchId: batch.id,
+      chunk: work.chunkIndex,
+      stage: 'chunk',
+      records: work.records.length,
+      skipped,
+      progress: `${work.chunkIndex + 1}/${batch.chunkTotal}`,
+      ms: Math.round(performance.now() - t0),
+    },
+    skipped ? 'chunk already stored' : 'chunk stored',
+  );
+  return { skipped, counts };
+}
