@@ -1,12 +1,17 @@
-import './schemas/route-meta.js';
+import './api/schemas/route-meta.js';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 
 import type { Config } from './config.js';
+import type { SchemaRegistry } from './standard/registry.js';
 import type { Logger } from './logger.js';
 import { jsonBodyPlugin } from './api/plugins/json-body.js';
 import { installProblemHandlers } from './api/problem.js';
+import { authPlugin } from './api/plugins/auth.js';
+import { batchRoutes } from './api/routes/batches.js';
 import { healthRoutes } from './api/routes/health.js';
+import { keyRoutes } from './api/routes/keys.js';
+import { problemSchema } from './api/schemas/problem.js';
 
 /** What the pipeline offers the API; the drivers (bullmq, inline) implement it. */
 export interface PipelineHandle {
@@ -21,6 +26,8 @@ export interface AppDeps {
   config: Config;
   db: pg.Pool;
   logger: Logger;
+  /** The published versions of the standard, compiled once. */
+  registry: SchemaRegistry;
   pipeline?: PipelineHandle;
 }
 
@@ -29,6 +36,8 @@ declare module 'fastify' {
     config: Config;
     db: pg.Pool;
     pipeline: PipelineHandle | undefined;
+    /** The schema registry: every published version of the standard, compiled. */
+    standard: SchemaRegistry;
   }
 }
 
@@ -44,8 +53,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('config', deps.config);
   app.decorate('db', deps.db);
   app.decorate('pipeline', deps.pipeline);
+  app.decorate('standard', deps.registry);
+  app.addSchema(problemSchema);
   installProblemHandlers(app);
   await app.register(jsonBodyPlugin, { decodedBodyLimitBytes: deps.config.decodedBodyLimitBytes });
+  await app.register(authPlugin);
   await app.register(healthRoutes);
+  await app.register(keyRoutes);
+  await app.register(batchRoutes);
   return app;
 }

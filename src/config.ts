@@ -41,6 +41,10 @@ export interface Config {
   publicUrl: string;
   /** Connection pool size. @defaultValue 10 */
   pgPoolMax: number;
+  /** Redis key prefix of the pipeline's queues (several hubs may share one Redis). @defaultValue 'rmdx' */
+  queuePrefix: string;
+  /** How long a worker holds a job before another may take it over if the worker died, in ms. @defaultValue 30000 */
+  jobLockMs: number;
 }
 
 const envSchema = {
@@ -63,6 +67,8 @@ const envSchema = {
     RMDX_ISSUE_GROUP_CAP: { type: 'integer', minimum: 1, default: 100 },
     RMDX_PUBLIC_URL: { type: 'string', pattern: '^https?://' },
     PG_POOL_MAX: { type: 'integer', minimum: 1, maximum: 500, default: 10 },
+    RMDX_QUEUE_PREFIX: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$', default: 'rmdx' },
+    RMDX_JOB_LOCK_MS: { type: 'integer', minimum: 1000, maximum: 3600000, default: 30000 },
   },
 } as const;
 
@@ -117,5 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     issueGroupCap: v.RMDX_ISSUE_GROUP_CAP,
     publicUrl: (v.RMDX_PUBLIC_URL as string | undefined) ?? `http://localhost:${port}`,
     pgPoolMax: v.PG_POOL_MAX,
+    queuePrefix: v.RMDX_QUEUE_PREFIX,
+    jobLockMs: v.RMDX_JOB_LOCK_MS,
   };
 }

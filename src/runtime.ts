@@ -5,6 +5,10 @@ import { embeddedUrl, startEmbeddedPostgres, type EmbeddedCluster } from './db/e
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import type { Logger } from './logger.js';
+import { createPipeline, type Pipeline } from './pipeline/index.js';
+import { persistRecords } from './records/persist.js';
+import { loadRegistry, type SchemaRegistry } from './standard/registry.js';
+import { findDuplicateKeys, validateRecord } from './standard/validate.js';
 
 /** The database a process works on: the configured server, or the embedded one under dataDir. */
 export interface Database {
@@ -59,3 +63,28 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     },
   };
 }
+
+/** The pipeline with the real standard and records store behind its ports. */
+export function createHubPipeline(o: {
+  config: Config;
+  pool: pg.Pool;
+  logger: Logger;
+  registry: SchemaRegistry;
+  runWorkers: boolean;
+}): Pipeline {
+  return createPipeline({
+    config: o.config,
+    pool: o.pool,
+    logger: o.logger,
+    runWorkers: o.runWorkers,
+
+    validator: {
+      validateRecord: (version, record, index, ctx) =>
+        validateRecord(o.registry, version, record, index, ctx).issues,
+      findDuplicateKeys: (records) => findDuplicateKeys(records),
+    },
+    store: { persistRecords },
+  });
+}
+
+export { loadRegistry };

@@ -1,11 +1,13 @@
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ensureBootstrapKey } from './auth/keys.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
-import { openDatabase } from './runtime.js';
+import { createHubPipeline, openDatabase } from './runtime.js';
+import { loadRegistry } from './standard/registry.js';
 
-/** The process that listens: config, database, app, and a graceful stop on SIGTERM/SIGINT. */
+/** The process that listens: config, database, registry, app, and a graceful stop on SIGTERM/SIGINT. */
 async function main() {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
@@ -16,8 +18,17 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  const registry = loadRegistry();
   const database = await openDatabase(config, logger);
-  const app = await buildApp({ config, db: database.pool, logger });
+  const keyFile = await ensureBootstrapKey(database.pool, config.dataDir);
+  const pipeline = createHubPipeline({
+    config,
+    pool: database.pool,
+    logger,
+    registry,
+    runWorkers: config.workersInServer,
+  });
+  const app = await buildApp({ config, db: database.pool, logger, registry, pipeline });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -31,6 +42,7 @@ async function main() {
     timer.unref();
     try {
       await app.close();
+      await pipeline.close();
       await database.close();
     } finally {
       process.exit(0);
@@ -39,13 +51,17 @@ async function main() {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
+  await pipeline.start();
   await app.listen({ port: config.port, host: config.host });
   const base = config.publicUrl;
   console.log(`RMDX is running: ${base}
-  health   ${base}/healthz
-  ready    ${base}/readyz
-  schemas  ${base}/v1/schemas
-  database ${database.embedded ? `embedded Postgres (data in ${config.dataDir}/pg)` : 'DATABASE_URL'}`);
+  health    ${base}/healthz
+  ready     ${base}/readyz
+  schemas   ${base}/v1/schemas
+  database  ${database.embedded ? `embedded Postgres (data in ${config.dataDir}/pg)` : database.url === config.databaseUrl ? 'DATABASE_URL' : 'embedded Postgres (shared)'}
+  standard  versions ${registry.versions.join(', ')}
+  pipeline  ${pipeline.kind === 'bullmq' ? `BullMQ on REDIS_URL${config.workersInServer ? ', workers in this process' : ''}` : 'inline (no REDIS_URL): batches run in this process'}`);
+  if (keyFile) console.log(`  first start: a secretariat API key was written to ${keyFile} (mode 0600)`);
 }
 
 main().catch((err) => {

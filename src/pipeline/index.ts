@@ -15,10 +15,11 @@ export interface PipelineOptions {
     Config,
     | 'redisUrl'
     | 'chunkSize'
-    | 'workersInServer'
     | 'workerConcurrency'
     | 'stuckAfterSeconds'
     | 'sweepIntervalSeconds'
+    | 'queuePrefix'
+    | 'jobLockMs'
   >;
   pool: pg.Pool;
   logger: Logger;
@@ -26,8 +27,6 @@ export interface PipelineOptions {
   store: RecordStore;
   /** Run workers in this process (server: config.workersInServer; `rmdx worker`: true). */
   runWorkers: boolean;
-  /** Redis key prefix (tests). */
-  prefix?: string;
   onBatchFinished?: ((batch: BatchRow) => Promise<void> | void)[];
   now?: () => Date;
 }
@@ -36,6 +35,8 @@ export interface PipelineOptions {
 export interface Pipeline extends PipelineDriver {
   readonly ctx: PipelineContext;
   readonly sweeper: Sweeper;
+  /** Resolves when this process has no batch in hand (inline driver); immediate for BullMQ. */
+  idle(): Promise<void>;
 }
 
 /** BullMQ when REDIS_URL is set, else the inline driver; both run the same stage code. */
@@ -52,7 +53,8 @@ export function createPipeline(o: PipelineOptions): Pipeline {
   const driver: PipelineDriver = o.config.redisUrl
     ? new BullmqDriver(ctx, {
         redisUrl: o.config.redisUrl,
-        prefix: o.prefix,
+        prefix: o.config.queuePrefix,
+        lockDurationMs: o.config.jobLockMs,
         runWorkers: o.runWorkers,
         concurrency: o.config.workerConcurrency,
       })
@@ -67,6 +69,7 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     kind: driver.kind,
     health: () => driver.health(),
     enqueue: (id, attempt) => driver.enqueue(id, attempt),
+    idle: () => (driver instanceof InlineDriver ? driver.idle() : Promise.resolve()),
     async start() {
       await driver.start();
       // Inline: this process is the only worker, so everything unfinished is ours to resume now.

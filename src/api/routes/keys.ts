@@ -37,11 +37,8 @@ function view(row: ApiKeyRow) {
 /** Issuing and revoking API keys: the secretariat's job. */
 export const keyRoutes: FastifyPluginAsync = async (app) => {
   // The member states of the newest published standard.
-  const isMemberState = (code: string) => {
-    const registry = (app as unknown as { standard: import('../../standard/registry.js').SchemaRegistry })
-      .standard;
-    return registry.get(registry.latest).codelists.memberState.has(code);
-  };
+  const isMemberState = (code: string) =>
+    app.standard.get(app.standard.latest).codelists.memberState.has(code);
 
   app.get<{ Querystring: { includeRevoked?: boolean } }>(
     '/v1/keys',

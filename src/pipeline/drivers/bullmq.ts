@@ -25,6 +25,8 @@ export interface BullmqDriverOptions {
   /** Chunk jobs at once in this process. @defaultValue 2 */
   concurrency: number;
   retry?: RetryPolicy;
+  /** Job lock; a dead worker's job is taken over after it lapses. @defaultValue 30000 */
+  lockDurationMs?: number;
 }
 
 /**
@@ -95,7 +97,15 @@ export class BullmqDriver implements PipelineDriver {
 
   async start(): Promise<void> {
     if (!this.opts.runWorkers) return;
-    const common = { connection: this.workerConnection, prefix: this.prefix };
+    const lockDuration = this.opts.lockDurationMs ?? 30_000;
+    // A job of a killed worker stalls; it is retried once its lock lapses and the stall check runs.
+    const common = {
+      connection: this.workerConnection,
+      prefix: this.prefix,
+      lockDuration,
+      stalledInterval: lockDuration,
+      maxStalledCount: 3,
+    };
     this.workers.push(
       new Worker<PrepareJobData>(queueNames.prepare, (job) => this.runPrepare(job), {
         ...common,

@@ -55,15 +55,9 @@ export async function prepareBatch(
 
   if (batch.acceptance === 'all-or-nothing') {
     const issues = [...duplicates];
-    const now = ctx.now();
+    const recordCtx = { reportingCountry: batch.reporting_country, period: batch.period, now: ctx.now() };
     for (let i = 0; i < records.length; i++) {
-      issues.push(
-        ...ctx.validator.validateRecord(batch.schema_version, records[i], i, {
-          reportingCountry: batch.reporting_country,
-          period: batch.period,
-          now,
-        }),
-      );
+      issues.push(...ctx.validator.validateRecord(batch.schema_version, records[i], i, recordCtx));
     }
     if (issues.some((i) => i.severity === 'error')) {
       const counts = rejectedCounts(records, issues);

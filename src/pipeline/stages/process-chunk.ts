@@ -30,16 +30,18 @@ export async function processChunk(
   work: ChunkWork,
 ): Promise<ChunkResult> {
   const t0 = performance.now();
-  const now = ctx.now();
+  // One context object per chunk: the validator derives what it implies once.
+  const recordCtx = { reportingCountry: batch.country, period: batch.period, now: ctx.now() };
   const counts: ChunkCounts = {};
   const issues: Issue[] = [...work.batchIssues];
   const invalid = new Set(work.batchIssues.filter((i) => i.severity === 'error').map((i) => i.recordIndex));
   for (let i = 0; i < work.records.length; i++) {
-    const found = ctx.validator.validateRecord(batch.schemaVersion, work.records[i], work.start + i, {
-      reportingCountry: batch.country,
-      period: batch.period,
-      now,
-    });
+    const found = ctx.validator.validateRecord(
+      batch.schemaVersion,
+      work.records[i],
+      work.start + i,
+      recordCtx,
+    );
     for (const issue of found) {
       issues.push(issue);
       if (issue.severity === 'error') invalid.add(work.start + i);
