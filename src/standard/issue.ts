@@ -37,3 +37,8 @@ export interface Issue {
   message: string;
   messageFr: string;
 }
+
+/** The severity of each code (docs/issue-codes.md): everything is an error except a period mismatch. */
+export const issueSeverity: Record<IssueCode, Severity> = Object.fromEntries(
+  issueCodes.map((code) => [code, code === 'RMDX_VAL_PERIOD_MISMATCH' ? 'warning' : 'error']),
+) as Record<IssueCode, Severity>;

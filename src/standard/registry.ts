@@ -1,0 +1,285 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { Ajv2020, type AnySchemaObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+
+import { isRecordType, type RecordType } from './record-types.js';
+
+const addFormats = addFormatsModule.default;
+
+/** `schemas/` at the root of the package, from `src/standard/` and from `dist/standard/` alike. */
+export const defaultSchemasDir = fileURLToPath(new URL('../../schemas/', import.meta.url));
+
+const semverRe = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+
+/** The file name of the internal envelope schema (never served, never written to disk). */
+const envelopeFileName = 'batch-envelope.internal.schema.json';
+
+/** One published schema file. */
+export interface SchemaDocument {
+  version: string;
+  /** File name, e.g. `export.schema.json`. */
+  fileName: string;
+  /** The name without `.schema.json`, e.g. `export`. */
+  name: string;
+  /** The schema's `$id` (absolute URL). */
+  id: string;
+  /** The path part of `$id`, where the hub serves it: `/schemas/1.0.0/export.schema.json`. */
+  path: string;
+  /** The parsed schema (frozen: shared by every reader). */
+  schema: Readonly<AnySchemaObject>;
+  /** The file exactly as published, served byte for byte. */
+  text: string;
+  /** Strong ETag of `text`. */
+  etag: string;
+}
+
+/** The codelists the semantic checks read from a version's `codelists.schema.json`. */
+export interface VersionCodelists {
+  memberState: ReadonlySet<string>;
+  certifyingState: ReadonlySet<string>;
+  /** Minerals whose exports from a certifying state need a certificate (`designatedMineral`, else `mineral`). */
+  designatedMineral: ReadonlySet<string>;
+  country: ReadonlySet<string>;
+}
+
+/** Everything compiled for one published version. */
+export interface StandardVersion {
+  version: string;
+  /** The documents of the version, by file name order. */
+  documents: readonly SchemaDocument[];
+  /** The compiled validator of each record type (its `<recordType>.schema.json`). */
+  recordValidators: ReadonlyMap<RecordType, ValidateFunction>;
+  /**
+   * The same validators in a null-prototype object, for the hot loop: `byRecordType[anyString]` is the
+   * validator or undefined, with no prototype to trip over.
+   */
+  byRecordType: Readonly<Record<string, ValidateFunction | undefined>>;
+  /** batch.schema.json with `records.items` replaced by `true`: checks the envelope and the array only. */
+  envelopeValidator: ValidateFunction;
+  /** Every schema of the version compiled as published, by file name (e.g. the full batch validator). */
+  validators: ReadonlyMap<string, ValidateFunction>;
+  codelists: VersionCodelists;
+}
+
+export interface SchemaRegistry {
+  /** Published versions, oldest first. */
+  readonly versions: readonly string[];
+  readonly latest: string;
+  has(version: string): boolean;
+  /** The compiled version; throws for an unknown one (check `has` first). */
+  get(version: string): StandardVersion;
+  /** The document served at a path such as `/schemas/1.0.0/export.schema.json`. */
+  documentByPath(urlPath: string): SchemaDocument | undefined;
+  recordValidator(version: string, recordType: RecordType): ValidateFunction | undefined;
+  envelopeValidator(version: string): ValidateFunction;
+  /** The one ajv instance every schema is compiled in. */
+  readonly ajv: Ajv2020;
+}
+
+/** Compares two semver strings (`1.10.0` after `1.9.0`). */
+export function compareSemver(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export function isSemver(value: unknown): value is string {
+  return typeof value === 'string' && semverRe.test(value);
+}
+
+/** The ajv options every RMDX schema is compiled with. */
+export function createStandardAjv(): Ajv2020 {
+  const ajv = new Ajv2020({
+    strict: true,
+    allErrors: true,
+    // The failing value and schema travel with each error, so messages can name the value and the rule.
+    verbose: true,
+    // Standard JSON Schema only: no coercion, no defaults written into submitted records.
+    coerceTypes: false,
+    useDefaults: false,
+    removeAdditional: false,
+  });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** The version folders under `dir`, oldest first (folders not named like a semver are ignored). */
+export function listVersionDirs(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => semverRe.test(name) && statSync(path.join(dir, name)).isDirectory())
+    .sort(compareSemver);
+}
+
+/** Reads the documents of one version folder without compiling them. */
+export function readVersionDocuments(dir: string, version: string): SchemaDocument[] {
+  const folder = path.join(dir, version);
+  const files = readdirSync(folder)
+    .filter((f) => f.endsWith('.schema.json'))
+    .sort();
+  return files.map((fileName) => {
+    const file = path.join(folder, fileName);
+    const text = readFileSync(file, 'utf8');
+    let schema: AnySchemaObject;
+    try {
+      schema = JSON.parse(text) as AnySchemaObject;
+    } catch (err) {
+      throw new Error(`Schema ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
+    }
+    const id = schema.$id;
+    const expectedSuffix = `/schemas/${version}/${fileName}`;
+    if (typeof id !== 'string' || !id.endsWith(expectedSuffix)) {
+      throw new Error(`Schema ${file} must have a $id ending in ${expectedSuffix} (found ${String(id)})`);
+    }
+    return {
+      version,
+      fileName,
+      name: fileName.slice(0, -'.schema.json'.length),
+      id,
+      path: new URL(id).pathname,
+      schema: deepFreeze(schema),
+      text,
+      etag: `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`,
+    };
+  });
+}
+
+/**
+ * Loads every published version under `dir` (folders named like `1.0.0`), adds every schema to one
+ * ajv 2020 instance by its `$id`, and compiles each once. Throws when a schema does not compile
+ * (strict mode): a broken standard must stop start-up, not fail the first submission.
+ */
+export function loadRegistry(dir: string = defaultSchemasDir): SchemaRegistry {
+  const ajv = createStandardAjv();
+  const versions = listVersionDirs(dir);
+  if (versions.length === 0) throw new Error(`No schema versions found under ${dir}`);
+
+  const docsByVersion = new Map<string, SchemaDocument[]>();
+  const byPath = new Map<string, SchemaDocument>();
+  for (const version of versions) {
+    const docs = readVersionDocuments(dir, version);
+    docsByVersion.set(version, docs);
+    for (const doc of docs) {
+      ajv.addSchema(doc.schema as AnySchemaObject, doc.id);
+      byPath.set(doc.path, doc);
+    }
+  }
+
+  const compiled = new Map<string, StandardVersion>();
+  for (const version of versions) {
+    const docs = docsByVersion.get(version)!;
+    compiled.set(version, compileVersion(ajv, version, docs));
+  }
+
+  return {
+    versions,
+    latest: versions[versions.length - 1]!,
+    ajv,
+    has: (version) => compiled.has(version),
+    get(version) {
+      const v = compiled.get(version);
+      if (!v) throw new Error(`Unknown schema version ${version}`);
+      return v;
+    },
+    documentByPath: (urlPath) => byPath.get(urlPath),
+    recordValidator: (version, recordType) => compiled.get(version)?.recordValidators.get(recordType),
+    envelopeValidator(version) {
+      const v = compiled.get(version);
+      if (!v) throw new Error(`Unknown schema version ${version}`);
+      return v.envelopeValidator;
+    },
+  };
+}
+
+function compileVersion(ajv: Ajv2020, version: string, docs: SchemaDocument[]): StandardVersion {
+  const validators = new Map<string, ValidateFunction>();
+  const recordValidators = new Map<RecordType, ValidateFunction>();
+  const byRecordType = Object.create(null) as Record<string, ValidateFunction | undefined>;
+  for (const doc of docs) {
+    let validate: ValidateFunction | undefined;
+    try {
+      validate = ajv.getSchema(doc.id);
+    } catch (err) {
+      throw new Error(`Schema ${doc.id} does not compile: ${(err as Error).message}`, { cause: err });
+    }
+    if (!validate) throw new Error(`Schema ${doc.id} was not added`);
+    validators.set(doc.fileName, validate);
+    const recordType = (doc.schema.properties as Record<string, { const?: unknown }> | undefined)?.recordType
+      ?.const;
+    if (isRecordType(recordType)) {
+      recordValidators.set(recordType, validate);
+      byRecordType[recordType] = validate;
+    }
+  }
+
+  const batch = docs.find((d) => d.fileName === 'batch.schema.json');
+  if (!batch) throw new Error(`Version ${version} has no batch.schema.json`);
+  const envelopeSchema = envelopeOf(batch);
+  const envelopeValidator = ajv.compile(envelopeSchema);
+
+  const codelistsDoc = docs.find((d) => d.fileName === 'codelists.schema.json');
+  if (!codelistsDoc) throw new Error(`Version ${version} has no codelists.schema.json`);
+
+  return {
+    version,
+    documents: docs,
+    recordValidators,
+    byRecordType,
+    envelopeValidator,
+    validators,
+    codelists: readCodelists(codelistsDoc),
+  };
+}
+
+/**
+ * The envelope schema: batch.schema.json with `records.items` replaced by `true`, under an internal `$id`
+ * in the same folder so that its relative `$ref`s resolve as in the original.
+ */
+export function envelopeOf(batch: SchemaDocument): AnySchemaObject {
+  const schema = structuredClone(batch.schema) as AnySchemaObject;
+  const records = (schema.properties as Record<string, AnySchemaObject> | undefined)?.records;
+  if (!records || typeof records !== 'object') {
+    throw new Error(`${batch.id} has no properties.records to derive the envelope from`);
+  }
+  records.items = true;
+  delete records.prefixItems;
+  delete records.contains;
+  delete records.unevaluatedItems;
+  schema.$id = new URL(envelopeFileName, batch.id).href;
+  return schema;
+}
+
+function enumOf(doc: SchemaDocument, name: string): string[] | undefined {
+  const defs = doc.schema.$defs as Record<string, { enum?: unknown[] }> | undefined;
+  const values = defs?.[name]?.enum;
+  return Array.isArray(values) ? values.filter((v): v is string => typeof v === 'string') : undefined;
+}
+
+function readCodelists(doc: SchemaDocument): VersionCodelists {
+  const need = (name: string) => {
+    const values = enumOf(doc, name);
+    if (!values) throw new Error(`${doc.id} has no $defs/${name} enum`);
+    return new Set(values);
+  };
+  return {
+    memberState: need('memberState'),
+    certifyingState: need('certifyingState'),
+    designatedMineral: new Set(enumOf(doc, 'designatedMineral') ?? need('mineral')),
+    country: need('country'),
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
+}
