@@ -1,0 +1,157 @@
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { batchDoc, mixedRecords, rng } from '../../fixtures/factory.js';
+import { testDatabase } from '../../helpers/db.js';
+import { bearer, testHub } from '../../helpers/hub.js';
+import { startHubProcess, waitFor, type RunningProcess } from '../../helpers/processes.js';
+import { spawnRedis } from '../../helpers/services.js';
+
+const tables = ['exports', 'imports', 'lots', 'custody_transfers', 'mine_sites'];
+
+type Db = Awaited<ReturnType<typeof testDatabase>>;
+
+/** Versions stored for a batch: one history row per valid record, never two. */
+async function storedRows(db: Db, batchId: string): Promise<number> {
+  const { rows } = await db.pool.query(
+    `SELECT count(*)::int AS n, count(DISTINCT record_index)::int AS d FROM record_history WHERE batch_id = $1`,
+    [batchId],
+  );
+  expect(rows[0].n).toBe(rows[0].d);
+  return rows[0].n;
+}
+
+/** Current rows across the record tables: exactly one per distinct key submitted. */
+async function currentRows(db: Db): Promise<number> {
+  let n = 0;
+  for (const t of tables) n += (await db.pool.query(`SELECT count(*)::int AS n FROM ${t}`)).rows[0].n;
+  return n;
+}
+
+function distinctKeys(docs: { records: Record<string, unknown>[] }[]): number {
+  const keys = new Set<string>();
+  for (const d of docs)
+    for (const r of d.records) {
+      const k = Object.keys(r).find((f) => f.endsWith('Id') || f === 'lotNumber')!;
+      keys.add(`${String(r.recordType)}:${String(r[k])}`);
+    }
+  return keys.size;
+}
+
+describe('a worker killed with SIGKILL mid-batch', () => {
+  it('leaves every batch to complete after restart, with exact counts and no duplicate rows', async () => {
+    const db = await testDatabase();
+    const hub = await testHub(db, {
+      runWorkers: false,
+      config: { chunkSize: 250, jobLockMs: 2000, stuckAfterSeconds: 30, sweepIntervalSeconds: 1 },
+    });
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: hub.config.redisUrl!,
+      RMDX_QUEUE_PREFIX: hub.config.queuePrefix,
+      RMDX_CHUNK_SIZE: '250',
+      RMDX_JOB_LOCK_MS: '2000',
+      RMDX_WORKER_CONCURRENCY: '2',
+    };
+    const workers: RunningProcess[] = [];
+    afterAll(async () => {
+      await Promise.all(workers.map((w) => w.kill('SIGKILL')));
+    });
+
+    const ids: string[] = [];
+    const docs: { records: Record<string, unknown>[] }[] = [];
+    for (let b = 0; b < 4; b++) {
+      const doc = batchDoc(
+        'RW',
+        `2026-0${b + 1}`,
+        mixedRecords({ country: 'RW', period: `2026-0${b + 1}`, r: rng(b) }, 3000),
+      );
+      const res = await hub.app.inject({
+        method: 'POST',
+        url: '/v1/batches',
+        headers: {
+          ...bearer(hub.keys.RW),
+          'idempotency-key': `kill-${b}`,
+          'content-type': 'application/json',
+        },
+        payload: JSON.stringify(doc),
+      });
+      expect(res.statusCode).toBe(202);
+      ids.push(res.json().batchId);
+      docs.push(doc as { records: Record<string, unknown>[] });
+    }
+
+    const first = startHubProcess('src/worker.ts', env);
+    workers.push(first);
+    await waitFor(
+      'the worker to store some chunks',
+      async () => {
+        const { rows } = await db.pool.query(
+          `SELECT sum(records_done)::int AS n FROM batches WHERE id = ANY($1::uuid[])`,
+          [ids],
+        );
+        return rows[0].n > 0 && rows[0].n < 12000;
+      },
+      60_000,
+      20,
+    );
+    await first.kill('SIGKILL');
+
+    const second = startHubProcess('src/worker.ts', env);
+    workers.push(second);
+    for (const id of ids) {
+      const done = await hub.waitForBatch(id, 120_000);
+      expect(done.status).toBe('completed');
+      expect(done.counts.totals).toMatchObject({ received: 3000, stored: 3000, invalid: 0 });
+      expect(await storedRows(db, id)).toBe(3000);
+    }
+    expect(await currentRows(db)).toBe(distinctKeys(docs));
+  }, 240_000);
+});
+
+describe('Redis stopped while batches are posted', () => {
+  it('still answers every post with 202, and the batches complete after Redis returns', async () => {
+    const db = await testDatabase();
+    const redis = await spawnRedis();
+    const hub = await testHub(db, {
+      redis: redis.url,
+      config: { stuckAfterSeconds: 2, sweepIntervalSeconds: 1 },
+    });
+    await redis.stop();
+    const ids: string[] = [];
+    const docs: { records: Record<string, unknown>[] }[] = [];
+    for (let b = 0; b < 3; b++) {
+      const doc = batchDoc(
+        'CD',
+        `2026-0${b + 1}`,
+        mixedRecords({ country: 'CD', period: `2026-0${b + 1}`, r: rng(10 + b) }, 400),
+      );
+      const started = Date.now();
+      const res = await hub.app.inject({
+        method: 'POST',
+        url: '/v1/batches',
+        headers: {
+          ...bearer(hub.keys.CD),
+          'idempotency-key': `redis-down-${b}`,
+          'content-type': 'application/json',
+        },
+        payload: JSON.stringify(doc),
+      });
+      expect(res.statusCode).toBe(202);
+      expect(Date.now() - started).toBeLessThan(5000);
+      ids.push(res.json().batchId);
+      docs.push(doc as { records: Record<string, unknown>[] });
+    }
+    const readyWhileDown = await hub.app.inject({ method: 'GET', url: '/readyz' });
+    expect(readyWhileDown.statusCode).toBe(503);
+
+    const again = await spawnRedis(redis.port);
+    afterAll(() => again.stop());
+    for (const id of ids) {
+      const done = await hub.waitForBatch(id, 90_000);
+      expect(done.status).toBe('completed');
+      expect(done.counts.totals).toMatchObject({ received: 400, stored: 400 });
+      expect(await storedRows(db, id)).toBe(400);
+    }
+    expect(await currentRows(db)).toBe(distinctKeys(docs));
+  }, 180_000);
+});
