@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+
+import { acceptBatch } from '../../../src/intake/accept-batch.js';
+import { checkEnvelope } from '../../../src/intake/envelope.js';
+import { loadRegistry } from '../../../src/standard/registry.js';
+import { batchDoc, mixedRecords, rng } from '../../fixtures/factory.js';
+import { testDatabase } from '../../helpers/db.js';
+import { bearer, testHub } from '../../helpers/hub.js';
+
+const db = await testDatabase();
+
+describe('the inline driver (no Redis)', () => {
+  it('runs batches in-process with the same stages', async () => {
+    const hub = await testHub(db, { redis: false });
+    expect(hub.pipeline.kind).toBe('inline');
+    const doc = batchDoc(
+      'TZ',
+      '2026-02',
+      mixedRecords({ country: 'TZ', period: '2026-02', r: rng(4) }, 1300),
+    );
+    const res = await hub.app.inject({
+      method: 'POST',
+      url: '/v1/batches',
+      headers: { ...bearer(hub.keys.UG), 'idempotency-key': 'inline-1' },
+      payload: doc,
+    });
+    expect(res.statusCode).toBe(403);
+    const ok = await hub.app.inject({
+      method: 'POST',
+      url: '/v1/batches',
+      headers: { ...bearer(hub.keys.secretariat), 'idempotency-key': 'inline-1' },
+      payload: doc,
+    });
+    expect(ok.statusCode).toBe(202);
+    const done = await hub.waitForBatch(ok.json().batchId);
+    expect(done.status).toBe('completed');
+    expect(done.counts.totals).toMatchObject({ received: 1300, stored: 1300 });
+    expect(done.chunk_total).toBe(3);
+  });
+
+  it('resumes unfinished batches from Postgres when the process starts again', async () => {
+    const registry = loadRegistry();
+    // Batches accepted while no pipeline was running (the process died between storing and working).
+    const ids: string[] = [];
+    for (const period of ['2026-03', '2026-04']) {
+      const doc = batchDoc('TZ', period, mixedRecords({ country: 'TZ', period, r: rng(5) }, 600));
+      const raw = Buffer.from(JSON.stringify(doc));
+      const { batch } = await acceptBatch(db.pool, {
+        principal: {
+          keyId: (await db.pool.query(`SELECT id FROM api_keys LIMIT 1`)).rows[0].id,
+          name: 'x',
+          role: 'secretariat',
+          country: null,
+        },
+        idempotencyKey: `resume-${period}`,
+        raw,
+        decoded: raw,
+        contentEncoding: null,
+        envelope: checkEnvelope(registry, doc),
+      });
+      expect(batch.status).toBe('received');
+      ids.push(batch.id);
+    }
+    const hub = await testHub(db, { redis: false });
+    for (const id of ids) {
+      const done = await hub.waitForBatch(id);
+      expect(done.status).toBe('completed');
+      expect(done.counts.totals).toMatchObject({ received: 600, stored: 600 });
+    }
+  });
+});
