@@ -8,9 +8,13 @@ import type { Logger } from './logger.js';
 import { jsonBodyPlugin } from './api/plugins/json-body.js';
 import { installProblemHandlers } from './api/problem.js';
 import { authPlugin } from './api/plugins/auth.js';
+import { buildOpenApiDocument, collectRoutes } from './api/openapi.js';
 import { batchRoutes } from './api/routes/batches.js';
+import { docsRoutes } from './api/routes/docs.js';
 import { healthRoutes } from './api/routes/health.js';
 import { keyRoutes } from './api/routes/keys.js';
+import { schemaRoutes } from './api/routes/schemas.js';
+import { validateRoutes } from './api/routes/validate.js';
 import { problemSchema } from './api/schemas/problem.js';
 
 /** What the pipeline offers the API; the drivers (bullmq, inline) implement it. */
@@ -41,6 +45,9 @@ declare module 'fastify' {
   }
 }
 
+/** The version of the HTTP API, shown in the OpenAPI document. */
+export const apiVersion = '1.0.0';
+
 /** Builds the RMDX HTTP app without listening, so tests can `inject()` into it. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -54,12 +61,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('db', deps.db);
   app.decorate('pipeline', deps.pipeline);
   app.decorate('standard', deps.registry);
+  const routes = collectRoutes(app);
+  let openapi: ReturnType<typeof buildOpenApiDocument> | undefined;
   app.addSchema(problemSchema);
   installProblemHandlers(app);
   await app.register(jsonBodyPlugin, { decodedBodyLimitBytes: deps.config.decodedBodyLimitBytes });
   await app.register(authPlugin);
   await app.register(healthRoutes);
+  await app.register(docsRoutes(() => (openapi ??= buildOpenApiDocument(routes, apiVersion))));
   await app.register(keyRoutes);
   await app.register(batchRoutes);
+  await app.register(schemaRoutes);
+  await app.register(validateRoutes);
   return app;
 }

@@ -40,6 +40,21 @@ export async function visibleBatch(request: FastifyRequest, id: string): Promise
   return batch;
 }
 
+const issueSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    recordIndex: { type: ['integer', 'null'] },
+    recordType: { type: ['string', 'null'] },
+    key: { type: ['string', 'null'] },
+    path: { type: 'string', description: 'JSON Pointer into the submitted document.' },
+    code: { type: 'string' },
+    severity: { type: 'string', enum: ['error', 'warning'] },
+    message: { type: 'string' },
+    messageFr: { type: 'string' },
+  },
+} as const;
+
 function issueView(i: IssueRow) {
   return {
     id: i.id,
@@ -267,6 +282,18 @@ export const batchRoutes: FastifyPluginAsync = async (app) => {
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
             cursor: { type: 'integer', minimum: 0 },
           },
+        },
+        response: {
+          200: {
+            description: 'A page of issues (JSON), or with ?format=csv the whole report as text/csv.',
+            type: 'object',
+            properties: {
+              batchId: { type: 'string' },
+              items: { type: 'array', items: issueSchema },
+              nextCursor: { type: ['integer', 'null'] },
+            },
+          },
+          ...problemResponses,
         },
       },
     },
