@@ -422,7 +422,7 @@ const fr: Record<IssueCode, Template> = {
   },
   RMDX_VAL_COUNTRY_MISMATCH: (d, g) =>
     (g ? `le pays du site minier` : `le pays du site minier ${showValue(d.value, 'fr')}`) +
-    ` n'est pas le reportingCountry du lot de données ${showValue(d.reportingCountry, 'fr')} ; un État membre ne déclare que les sites miniers de son territoire`,
+    ` n'est pas le reportingCountry de l'envoi ${showValue(d.reportingCountry, 'fr')} ; un État membre ne déclare que les sites miniers de son territoire`,
   RMDX_VAL_CERTIFICATE_REQUIRED: (d, g) =>
     `l'exportation${g ? '' : ` de ${d.mineral ?? 'minerai désigné'}`} n'a pas de certificateNumber ; ${d.reportingCountry ?? 'le pays déclarant'} délivre des certificats CIRGL : toute exportation de ${(d.designated ?? []).join(', ') || 'minerai désigné'} doit porter le numéro de son certificat`,
   RMDX_VAL_CERTIFICATE_PREFIX: (d, g) =>
@@ -431,9 +431,9 @@ const fr: Record<IssueCode, Template> = {
   RMDX_VAL_DUPLICATE_KEY: (d, g) =>
     (g
       ? `${d.field} répète une clé`
-      : `${d.field} ${showValue(d.value, 'fr')} apparaît plusieurs fois dans le lot de données`) +
+      : `${d.field} ${showValue(d.value, 'fr')} apparaît plusieurs fois dans l'envoi`) +
     (g || d.firstIndex === undefined ? '' : ` (d'abord dans l'enregistrement n° ${d.firstIndex})`) +
-    " ; une clé ne peut apparaître qu'une fois par type d'enregistrement dans un lot : gardez un seul enregistrement",
+    " ; une clé ne peut apparaître qu'une fois par type d'enregistrement dans un envoi : gardez un seul enregistrement",
   RMDX_VAL_FUTURE_DATE: (d, g) =>
     `${d.field}${g ? '' : ` ${showValue(d.value, 'fr')}`} est dans le futur` +
     (g || !d.today ? '' : ` (nous sommes le ${d.today} UTC)`) +
@@ -443,8 +443,8 @@ const fr: Record<IssueCode, Template> = {
     (g ? '' : ` ${showValue(d.startValue, 'fr')}`) +
     ' ; une date de fin ne peut pas précéder sa date de début',
   RMDX_VAL_PERIOD_MISMATCH: (d, g) =>
-    `${d.field}${g ? '' : ` ${showValue(d.value, 'fr')}`} est hors de la période du lot de données ${d.period ?? '?'}` +
-    " ; l'enregistrement est accepté, mais vérifiez la date ou déclarez-le dans le lot de son mois",
+    `${d.field}${g ? '' : ` ${showValue(d.value, 'fr')}`} est hors de la période de l'envoi ${d.period ?? '?'}` +
+    " ; l'enregistrement est accepté, mais vérifiez la date ou déclarez-le dans l'envoi de son mois",
 };
 
 const templates: Record<Lang, Record<IssueCode, Template>> = { en, fr };
@@ -457,8 +457,7 @@ function stop(sentence: string): string {
 /** `export record 3 (exportId "EXP-1")`, `Batch envelope`, and their French forms. */
 export function describeRecord(label: RecordLabel, lang: Lang): string {
   const fr = lang === 'fr';
-  if (label.recordIndex === null && !label.single)
-    return fr ? 'Enveloppe du lot de données' : 'Batch envelope';
+  if (label.recordIndex === null && !label.single) return fr ? "Enveloppe de l'envoi" : 'Batch envelope';
   const key =
     label.key !== null && label.keyField ? ` (${label.keyField} ${showValue(label.key, lang)})` : '';
   const index =

@@ -472,117 +472,169 @@ function checkRecordOptions(version: StandardVersion, opts: ValidateOptions) {
 }
 
 /**
+ * One validation of a document, run in steps so that a server can yield to its event loop between
+ * slices of a large batch (`validateDocumentAsync`); `validateDocument` runs it in one go.
+ * Throws API errors at construction for what is not validatable: RMDX_ERR_NOT_A_DOCUMENT (neither batch
+ * nor record), RMDX_ERR_UNKNOWN_SCHEMA_VERSION, RMDX_ERR_BAD_REQUEST (bad options for a single record).
+ */
+export class Validation {
+  readonly total: number;
+  private readonly version: StandardVersion;
+  private readonly batch: boolean;
+  private readonly records: readonly unknown[];
+  private readonly sctx: SemanticContext;
+  private readonly collector: ReportCollector;
+  private readonly counts: Record<string, RecordCounts>;
+  private readonly seen = new Map<RecordType, Map<string, number>>();
+  private readonly checked = newChecked();
+  private next = 0;
+  private valid = 0;
+  private invalid = 0;
+
+  constructor(
+    registry: SchemaRegistry,
+    doc: unknown,
+    private readonly opts: ValidateOptions = {},
+  ) {
+    if (!isPlainObject(doc) || (!('records' in doc) && !('recordType' in doc))) {
+      throw apiError(
+        'RMDX_ERR_NOT_A_DOCUMENT',
+        'The document is neither a batch (an object with "records") nor a single record (an object with "recordType")',
+      );
+    }
+    const cap = Math.max(0, opts.groupCap ?? DEFAULT_GROUP_CAP);
+    const now = opts.now ?? Date.now();
+    this.batch = 'records' in doc;
+    this.collector = new ReportCollector(cap, !this.batch);
+    if (this.batch) {
+      const env = validateEnvelope(registry, doc);
+      this.version = registry.get(env.schemaVersion);
+      for (const issue of env.issues) this.collector.addEnvelope(issue);
+      this.records = env.records ?? [];
+      this.sctx = prepareSemanticContext(this.version.codelists, {
+        reportingCountry: env.reportingCountry,
+        period: env.period,
+        now,
+      });
+    } else {
+      this.version = resolveVersion(registry, opts.schemaVersion ?? registry.latest);
+      checkRecordOptions(this.version, opts);
+      this.records = [doc];
+      this.sctx = prepareSemanticContext(this.version.codelists, {
+        reportingCountry: opts.reportingCountry,
+        period: opts.period,
+        now,
+      });
+    }
+    this.total = this.records.length;
+    this.counts = emptyCounts(this.version);
+  }
+
+  /** True when every record has been checked. */
+  get done(): boolean {
+    return this.next >= this.total;
+  }
+
+  /** Checks up to `n` more records; returns true when all are done. */
+  step(n: number): boolean {
+    const { records, version, sctx, collector, checked, batch, counts, seen } = this;
+    const end = Math.min(this.total, this.next + n);
+    const every = this.opts.progressEvery ?? 10_000;
+    const onProgress = this.opts.onProgress;
+    for (let i = this.next; i < end; i++) {
+      const record = records[i];
+      checkRecord(version, record, sctx, checked);
+      const { recordType, findings, bad } = checked;
+      const key =
+        recordType && !bad.has(recordKeyFields[recordType])
+          ? keyOf(recordType, record as SubmittedRecord)
+          : undefined;
+      let hasError = false;
+      if (findings.length > 0) {
+        const base = batch ? `/records/${i}` : '';
+        for (const f of findings) {
+          if (issueSeverity[f.code] === 'error') hasError = true;
+          collector.add(f.code, recordType, i, key, base, f.path, f.detail);
+        }
+      }
+      if (recordType && batch && key !== undefined) {
+        let m = seen.get(recordType);
+        if (!m) seen.set(recordType, (m = new Map()));
+        const first = m.get(key);
+        if (first === undefined) m.set(key, i);
+        else {
+          hasError = true;
+          const keyField = recordKeyFields[recordType];
+          collector.add(
+            'RMDX_VAL_DUPLICATE_KEY',
+            recordType,
+            i,
+            key,
+            `/records/${i}`,
+            `/${escapePointer(keyField)}`,
+            { field: keyField, value: key, firstIndex: first },
+          );
+        }
+      }
+      if (hasError) this.invalid++;
+      else this.valid++;
+      if (recordType) {
+        const c = counts[recordType]!;
+        if (hasError) c.invalid++;
+        else c.valid++;
+      }
+      if (onProgress && (i + 1) % every === 0) onProgress(i + 1, this.total);
+    }
+    this.next = end;
+    if (this.done && onProgress) onProgress(this.total, this.total);
+    return this.done;
+  }
+
+  /** The report; checks what is left first. */
+  report(): ValidationReport {
+    if (!this.done) this.step(Infinity);
+    const c = this.collector;
+    return {
+      valid: c.errors === 0,
+      schemaVersion: this.version.version,
+      kind: this.batch ? 'batch' : 'record',
+      counts: this.counts,
+      totals: {
+        records: this.total,
+        valid: this.valid,
+        invalid: this.invalid,
+        errors: c.errors,
+        warnings: c.warnings,
+      },
+      issues: c.issues,
+      groups: c.groupList(),
+    };
+  }
+}
+
+/**
  * Validates a batch (has `records`) or one record (has `recordType`) and returns the full report.
- * Throws API errors for what is not validatable: RMDX_ERR_NOT_A_DOCUMENT (neither batch nor record),
- * RMDX_ERR_UNKNOWN_SCHEMA_VERSION, RMDX_ERR_BAD_REQUEST (bad options for a single record).
+ * Throws API errors for what is not validatable (see `Validation`).
  */
 export function validateDocument(
   registry: SchemaRegistry,
   doc: unknown,
   opts: ValidateOptions = {},
 ): ValidationReport {
-  if (!isPlainObject(doc) || (!('records' in doc) && !('recordType' in doc))) {
-    throw apiError(
-      'RMDX_ERR_NOT_A_DOCUMENT',
-      'The document is neither a batch (an object with "records") nor a single record (an object with "recordType")',
-    );
-  }
-  const cap = Math.max(0, opts.groupCap ?? DEFAULT_GROUP_CAP);
-  const now = opts.now ?? Date.now();
-  const batch = 'records' in doc;
+  return new Validation(registry, doc, opts).report();
+}
 
-  let version: StandardVersion;
-  let records: readonly unknown[];
-  let sctx: SemanticContext;
-  const collector = new ReportCollector(cap, !batch);
-
-  if (batch) {
-    const env = validateEnvelope(registry, doc);
-    version = registry.get(env.schemaVersion);
-    for (const issue of env.issues) collector.addEnvelope(issue);
-    records = env.records ?? [];
-    sctx = prepareSemanticContext(version.codelists, {
-      reportingCountry: env.reportingCountry,
-      period: env.period,
-      now,
-    });
-  } else {
-    version = resolveVersion(registry, opts.schemaVersion ?? registry.latest);
-    checkRecordOptions(version, opts);
-    records = [doc];
-    sctx = prepareSemanticContext(version.codelists, {
-      reportingCountry: opts.reportingCountry,
-      period: opts.period,
-      now,
-    });
-  }
-
-  const counts = emptyCounts(version);
-  const seen = new Map<RecordType, Map<string, number>>();
-  let valid = 0;
-  let invalid = 0;
-  const total = records.length;
-  const every = opts.progressEvery ?? 10_000;
-  const onProgress = opts.onProgress;
-
-  const checked = newChecked();
-  for (let i = 0; i < total; i++) {
-    const record = records[i];
-    checkRecord(version, record, sctx, checked);
-    const { recordType, findings, bad } = checked;
-    const key =
-      recordType && !bad.has(recordKeyFields[recordType])
-        ? keyOf(recordType, record as SubmittedRecord)
-        : undefined;
-    let hasError = false;
-    if (findings.length > 0) {
-      const base = batch ? `/records/${i}` : '';
-      for (const f of findings) {
-        if (issueSeverity[f.code] === 'error') hasError = true;
-        collector.add(f.code, recordType, i, key, base, f.path, f.detail);
-      }
-    }
-    if (recordType && batch && key !== undefined) {
-      let m = seen.get(recordType);
-      if (!m) seen.set(recordType, (m = new Map()));
-      const first = m.get(key);
-      if (first === undefined) m.set(key, i);
-      else {
-        hasError = true;
-        const keyField = recordKeyFields[recordType];
-        collector.add(
-          'RMDX_VAL_DUPLICATE_KEY',
-          recordType,
-          i,
-          key,
-          `/records/${i}`,
-          `/${escapePointer(keyField)}`,
-          {
-            field: keyField,
-            value: key,
-            firstIndex: first,
-          },
-        );
-      }
-    }
-    if (hasError) invalid++;
-    else valid++;
-    if (recordType) {
-      const c = counts[recordType]!;
-      if (hasError) c.invalid++;
-      else c.valid++;
-    }
-    if (onProgress && (i + 1) % every === 0) onProgress(i + 1, total);
-  }
-  if (onProgress) onProgress(total, total);
-
-  return {
-    valid: collector.errors === 0,
-    schemaVersion: version.version,
-    kind: batch ? 'batch' : 'record',
-    counts,
-    totals: { records: total, valid, invalid, errors: collector.errors, warnings: collector.warnings },
-    issues: collector.issues,
-    groups: collector.groupList(),
-  };
+/**
+ * As `validateDocument`, yielding to the event loop every `slice` records so a server stays responsive
+ * (health checks, other requests) while it checks a batch of hundreds of thousands of records.
+ */
+export async function validateDocumentAsync(
+  registry: SchemaRegistry,
+  doc: unknown,
+  opts: ValidateOptions & { slice?: number } = {},
+): Promise<ValidationReport> {
+  const v = new Validation(registry, doc, opts);
+  const slice = opts.slice ?? 20_000;
+  while (!v.step(slice)) await new Promise<void>((resolve) => setImmediate(resolve));
+  return v.report();
 }
