@@ -1,0 +1,26 @@
+import { readFile } from 'node:fs/promises';
+
+import { describe, expect, it } from 'vitest';
+
+import { errorCatalogue } from '../../src/errors.js';
+import { issueCodes } from '../../src/standard/issue.js';
+
+const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+
+describe('README', () => {
+  it('documents every API error code with its status', () => {
+    for (const [code, spec] of Object.entries(errorCatalogue)) {
+      expect(readme).toMatch(new RegExp(`\\| \`${code}\` \\| ${spec.status} \\|`));
+    }
+  });
+
+  it('documents every validation issue code', () => {
+    for (const code of issueCodes) expect(readme).toContain(`\`${code}\``);
+  });
+
+  it('names the test command that CI runs', async () => {
+    const ci = await readFile(new URL('../../.ci/run', import.meta.url), 'utf8');
+    expect(readme).toContain('npm ci && npm test');
+    expect(ci).toMatch(/^npm test$/m);
+  });
+});
