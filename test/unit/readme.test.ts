@@ -10,7 +10,7 @@ const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8
 describe('README', () => {
   it('documents every API error code with its status', () => {
     for (const [code, spec] of Object.entries(errorCatalogue)) {
-      expect(readme).toMatch(new RegExp(`\\| \`${code}\` \\| ${spec.status} \\|`));
+      expect(readme).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${spec.status}\\s*\\|`));
     }
   });
 
