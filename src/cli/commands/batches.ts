@@ -20,7 +20,13 @@ export function registerBatchCommands(program: Command): void {
         await resetFailedChunks(pool, id);
         const reopened = (await reopenBatch(pool, id))!;
         await pipeline.enqueue(id, reopened.attempts);
-        console.log(`batch ${id} queued again (attempt ${reopened.attempts})`);
+        if (pipeline.kind === 'inline') {
+          // Without Redis this process is the worker: run the batch to its end here.
+          await pipeline.idle();
+          console.log(`batch ${id} replayed: ${(await getBatch(pool, id))?.status}`);
+        } else {
+          console.log(`batch ${id} queued again (attempt ${reopened.attempts}); workers will take it`);
+        }
       });
     });
 }
