@@ -366,5 +366,12 @@ export function lookupCode(table: CodeTable, value: unknown): string | undefined
     if (value.trim() === '') return undefined;
     text = value;
   } else return null;
-  return table.get(codeKey(text)) ?? null;
+  const found = table.get(codeKey(text));
+  if (found !== undefined) return found;
+  // "Tin ore (cassiterite)", "Sn (étain)": try the words outside, then inside, the parentheses.
+  const paren = /^(.*?)\(([^)]*)\)(.*)$/.exec(text);
+  if (paren) {
+    return table.get(codeKey(`${paren[1]} ${paren[3]}`)) ?? table.get(codeKey(paren[2]!)) ?? null;
+  }
+  return null;
 }

@@ -12,7 +12,7 @@
  * | `$unit(v)` | "kg", "kilogrammes", "tonnes", "t", "grammes", "onces"… | KGM, TNE, GRM, APZ, LBR |
  * | `$mineStatus(v)` | MDC.01 0–3, "vert", "jaune"… | blue, green, yellow, red |
  * | `$country(v)` | ISO codes, French and English names ("RDC", "Malaisie", "Émirats arabes unis") | alpha-2 |
- * | `$code(list, v)` | any built-in or manifest crosswalk | the code |
+ * | `$code(list, v)`, `$codes(list, v)` | any built-in or manifest crosswalk | the code, list of codes |
  * | `$list(v[, separators])` | "LOT-1; LOT-2" | ["LOT-1", "LOT-2"] (distinct, in order) |
  * | `$text(v)` | numbers in text columns (ids typed as numbers in a sheet) | a string |
  *
@@ -44,6 +44,7 @@ export const helperNames: ReadonlySet<string> = new Set([
   'mineStatus',
   'country',
   'code',
+  'codes',
   'list',
   'text',
 ]);
@@ -139,6 +140,21 @@ export function createHelpers(
     }
     return c;
   };
+  /** A list of codes ("coltan, cassitérite"): each item looked up, each unknown one reported. */
+  const codes = (t: CodeTable, list: string, v: unknown): string[] | undefined => {
+    const items = splitList(v, MINERAL_SEPARATORS);
+    if (!items || items.length === 0) return undefined;
+    const out: string[] = [];
+    let bad = false;
+    for (const item of items) {
+      const c = lookupCode(t, item);
+      if (c === null || c === undefined) {
+        reporter.report('RMDX_MAP_UNKNOWN_CODE', item, { list });
+        bad = true;
+      } else if (!out.includes(c)) out.push(c);
+    }
+    return bad ? undefined : out;
+  };
   const decimal = (v: unknown): number | undefined => {
     const n = parseDecimal(v, opts.decimalSeparator);
     return n instanceof Failure ? fail(n, v) : n;
@@ -202,20 +218,7 @@ export function createHelpers(
       return `${d as string}T${(t as string | undefined) ?? '00:00:00'}${(offset as string | undefined) ?? opts.timezone}`;
     },
     mineral: (v) => code(mineralTable, 'mineral', v),
-    minerals(v) {
-      const items = splitList(v, MINERAL_SEPARATORS);
-      if (!items || items.length === 0) return undefined;
-      const out: string[] = [];
-      let bad = false;
-      for (const item of items) {
-        const c = lookupCode(mineralTable, item);
-        if (c === null || c === undefined) {
-          reporter.report('RMDX_MAP_UNKNOWN_CODE', item, { list: 'mineral' });
-          bad = true;
-        } else if (!out.includes(c)) out.push(c);
-      }
-      return bad ? undefined : out;
-    },
+    minerals: (v) => codes(mineralTable, 'mineral', v),
     unit: (v) => code(unitTable, 'unit', v),
     mineStatus: (v) => code(statusTable, 'mineStatus', v),
     country: (v) => code(countryTable, 'country', v),
@@ -223,6 +226,11 @@ export function createHelpers(
       if (typeof list !== 'string')
         throw new HelperUsageError('$code: the first argument is the crosswalk name');
       return code(table(list), list, v);
+    },
+    codes(list, v) {
+      if (typeof list !== 'string')
+        throw new HelperUsageError('$codes: the first argument is the crosswalk name');
+      return codes(table(list), list, v);
     },
     list(v, separators) {
       let sep = LIST_SEPARATORS;

@@ -121,7 +121,7 @@ describe('the JSONata fast path', () => {
   });
 
   it('compiles the reference mappings', async () => {
-    for (const dir of ['fr-csv-rmd']) {
+    for (const dir of ['fr-csv-rmd', 'xlsx-rmd']) {
       const m = await loadMapping(`connectors/${dir}`);
       for (const s of m.sources) expect(s.fast, `${dir} ${s.spec.name}: ${s.fastUnsupported}`).not.toBeNull();
     }
