@@ -198,11 +198,33 @@ export function loadRegistry(dir: string = defaultSchemasDir): SchemaRegistry {
   };
 }
 
+/**
+ * The documents in an order where each comes after the documents it refers to, so that a schema that
+ * does not compile is named itself rather than through the first document that refers to it.
+ */
+function dependencyOrder(docs: SchemaDocument[]): SchemaDocument[] {
+  const byFile = new Map(docs.map((d) => [d.fileName, d]));
+  const out: SchemaDocument[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (d: SchemaDocument) => {
+    if (state.get(d.fileName)) return;
+    state.set(d.fileName, 'visiting');
+    for (const m of d.text.matchAll(/"\$ref"\s*:\s*"([^"#]+\.schema\.json)/g)) {
+      const dep = byFile.get(m[1]!.split('/').pop()!);
+      if (dep && dep !== d) visit(dep);
+    }
+    state.set(d.fileName, 'done');
+    out.push(d);
+  };
+  docs.forEach(visit);
+  return out;
+}
+
 function compileVersion(ajv: Ajv2020, version: string, docs: SchemaDocument[]): StandardVersion {
   const validators = new Map<string, ValidateFunction>();
   const recordValidators = new Map<RecordType, ValidateFunction>();
   const byRecordType = Object.create(null) as Record<string, ValidateFunction | undefined>;
-  for (const doc of docs) {
+  for (const doc of dependencyOrder(docs)) {
     let validate: ValidateFunction | undefined;
     try {
       validate = ajv.getSchema(doc.id);
