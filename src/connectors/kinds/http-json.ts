@@ -428,6 +428,9 @@ async function* read(
   let rowNumber = 0;
 
   const snapshot = (): HttpJsonCursor => ({ streams: { ...state.streams } });
+  // Rows that did not move a cursor (re-read in the lookback window) ride with the next page that
+  // does, so that a run failing after every page still makes progress from run to run.
+  let carry: SourceRow[] = [];
 
   for (const stream of config.streams) {
     const log = ctx.logger.child({ stream: stream.name });
@@ -511,13 +514,22 @@ async function* read(
           ...(id !== undefined && { sourceId: id }),
         });
       }
+      let advanced = false;
       if (pageMax) {
         if (style === 'keyset') last = pageMax;
-        if (!max || compareKeys(pageMax, max) > 0) max = pageMax;
+        if (!max || compareKeys(pageMax, max) > 0) {
+          max = pageMax;
+          advanced = true;
+        }
       }
       if (ordered && max)
         state.streams[stream.name] = { updatedAt: new Date(max.ms).toISOString(), id: max.id };
-      if (rows.length > 0) yield { rows, cursor: snapshot() };
+      if (!ordered) {
+        if (rows.length > 0) yield { rows, cursor: snapshot() };
+      } else if (advanced) {
+        yield { rows: carry.length > 0 ? carry.concat(rows) : rows, cursor: snapshot() };
+        carry = [];
+      } else carry.push(...rows);
 
       // What to ask next.
       if (style === 'next-link') {
@@ -538,6 +550,7 @@ async function* read(
       yield { rows: [], cursor: snapshot() };
     }
   }
+  if (carry.length > 0) yield { rows: carry, cursor: snapshot() };
 }
 
 export const httpJsonKind: ConnectorKind<HttpJsonConfig, HttpJsonSecrets> = {
