@@ -204,11 +204,16 @@ export async function setBatchPlan(
 }
 
 /** Progress: adds records done by a chunk (also proves the batch is alive to the sweeper). */
-export async function addBatchProgress(db: Queryable, id: string, records: number): Promise<void> {
-  await db.query('UPDATE batches SET records_done = records_done + $2, updated_at = now() WHERE id = $1', [
-    id,
-    records,
-  ]);
+export async function addBatchProgress(
+  db: Queryable,
+  id: string,
+  records: number,
+): Promise<{ records_done: number; record_total: number } | undefined> {
+  const { rows } = await db.query<{ records_done: number; record_total: number }>(
+    'UPDATE batches SET records_done = records_done + $2, updated_at = now() WHERE id = $1 RETURNING records_done, record_total',
+    [id, records],
+  );
+  return rows[0];
 }
 
 export async function finishBatch(

@@ -72,6 +72,7 @@ export async function processChunk(
   const validateMs = performance.now() - t0;
 
   const t1 = performance.now();
+  let progress: { records_done: number; record_total: number } | undefined;
   const skipped = await withTransaction(ctx.pool, async (client) => {
     const chunk = await lockChunk(client, batch.id, work.chunkIndex);
     if (!chunk || chunk.status === 'done') return true;
@@ -81,7 +82,7 @@ export async function processChunk(
       validateMs: Math.round(validateMs),
       persistMs: Math.round(performance.now() - t1),
     });
-    await addBatchProgress(client, batch.id, work.records.length);
+    progress = await addBatchProgress(client, batch.id, work.records.length);
     return false;
   });
   ctx.logger.info(
@@ -91,7 +92,8 @@ export async function processChunk(
       stage: 'chunk',
       records: work.records.length,
       skipped,
-      progress: `${work.chunkIndex + 1}/${batch.chunkTotal}`,
+      chunkOf: `${work.chunkIndex + 1}/${batch.chunkTotal}`,
+      ...(progress ? { recordsDone: progress.records_done, recordTotal: progress.record_total } : {}),
       ms: Math.round(performance.now() - t0),
     },
     skipped ? 'chunk already stored' : 'chunk stored',
