@@ -366,6 +366,19 @@ export function lookupCode(table: CodeTable, value: unknown): string | undefined
     if (value.trim() === '') return undefined;
     text = value;
   } else return null;
+  // Code columns repeat a handful of values: remember the answer per exact text.
+  let memo = memos.get(table);
+  if (!memo) memos.set(table, (memo = new Map()));
+  const known = memo.get(text);
+  if (known !== undefined) return known;
+  const answer = lookupText(table, text);
+  if (memo.size < 10_000) memo.set(text, answer);
+  return answer;
+}
+
+const memos = new WeakMap<CodeTable, Map<string, string | null>>();
+
+function lookupText(table: CodeTable, text: string): string | null {
   const found = table.get(codeKey(text));
   if (found !== undefined) return found;
   // "Tin ore (cassiterite)", "Sn (étain)": try the words outside, then inside, the parentheses.

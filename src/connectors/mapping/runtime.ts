@@ -348,14 +348,10 @@ export class Mapper {
         stats.skipped++;
         continue;
       }
-      const origin: RowOrigin = {
-        source: source.spec.name,
-        stream: row.stream,
-        rowNumber: row.rowNumber,
-        ...(row.file !== undefined && { file: row.file }),
-        ...(row.sheet !== undefined && { sheet: row.sheet }),
-        ...(row.sourceId !== undefined && { sourceId: row.sourceId }),
-      };
+      const origin: RowOrigin = { source: source.spec.name, stream: row.stream, rowNumber: row.rowNumber };
+      if (row.file !== undefined) origin.file = row.file;
+      if (row.sheet !== undefined) origin.sheet = row.sheet;
+      if (row.sourceId !== undefined) origin.sourceId = row.sourceId;
       for (const rec of records) {
         out.records.push(rec);
         out.origins.push(origin);

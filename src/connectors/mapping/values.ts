@@ -45,6 +45,8 @@ const TIMESTAMP_FAIL = new Failure('RMDX_MAP_UNPARSABLE_DATE', TIMESTAMP_EXPECTE
 const SPACE_GROUPS = /[ \u00a0\u202f\u2009']/;
 const SPACE_GROUPS_G = /[ \u00a0\u202f\u2009']/g;
 const PLAIN_NUMBER = /^[-+]?\d+(?:\.\d+)?$/;
+const FRENCH_NUMBER = /^-?(?:\d{1,3}(?:([ \u00a0\u202f.])\d{3})?(?:\1\d{3})*|\d+)(?:,\d+)?$/;
+const FRENCH_GROUPS = /[ \u00a0\u202f.]/g;
 
 function groupedOk(intPart: string, sep: RegExp | string): boolean {
   const groups = typeof sep === 'string' ? intPart.split(sep) : intPart.split(sep);
@@ -74,6 +76,8 @@ export function parseDecimal(
     if (decimal === 'auto' && /^[-+]?[1-9]\d{0,2}\.\d{3}$/.test(s)) return NUMBER_AMBIGUOUS;
     return Number(s);
   }
+  // The fast path of declared French numbers: "1 234,56", "1.234,56", "65,2".
+  if (decimal === ',' && FRENCH_NUMBER.test(s)) return Number(s.replace(FRENCH_GROUPS, '').replace(',', '.'));
   let sign = '';
   if (/^[-+\u2212]/.test(s)) {
     sign = s[0] === '+' ? '' : '-';
