@@ -10,12 +10,14 @@ import { installProblemHandlers } from './api/problem.js';
 import { authPlugin } from './api/plugins/auth.js';
 import { buildOpenApiDocument, collectRoutes } from './api/openapi.js';
 import { batchRoutes } from './api/routes/batches.js';
+import { publicStatisticsRoutes } from './api/routes/public-statistics.js';
 import { docsRoutes } from './api/routes/docs.js';
 import { healthRoutes } from './api/routes/health.js';
 import { keyRoutes } from './api/routes/keys.js';
 import { schemaRoutes } from './api/routes/schemas.js';
 import { validateRoutes } from './api/routes/validate.js';
 import { problemSchema } from './api/schemas/problem.js';
+import { consolePlugin } from './console/plugin.js';
 
 /** What the pipeline offers the API; the drivers (bullmq, inline) implement it. */
 export interface PipelineHandle {
@@ -73,5 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(batchRoutes);
   await app.register(schemaRoutes);
   await app.register(validateRoutes);
+  await app.register(publicStatisticsRoutes);
+  await app.register(consolePlugin);
   return app;
 }

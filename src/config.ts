@@ -45,6 +45,17 @@ export interface Config {
   queuePrefix: string;
   /** How long a worker holds a job before another may take it over if the worker died, in ms. @defaultValue 30000 */
   jobLockMs: number;
+  /** A reporting month M is due by the end (UTC) of this day of month M+1; later is "late". @defaultValue 15 */
+  reportingDeadlineDay: number;
+  /** A console session ends after this many minutes without a request. @defaultValue 60 */
+  sessionIdleMinutes: number;
+  /** A console session ends this many hours after sign-in, active or not. @defaultValue 12 */
+  sessionMaxHours: number;
+  /**
+   * Public statistics: a cell built from fewer distinct traders than this is withheld as confidential.
+   * 1 publishes every cell (aggregates name no company either way). @defaultValue 1
+   */
+  publicMinTraders: number;
 }
 
 const envSchema = {
@@ -69,6 +80,10 @@ const envSchema = {
     PG_POOL_MAX: { type: 'integer', minimum: 1, maximum: 500, default: 10 },
     RMDX_QUEUE_PREFIX: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$', default: 'rmdx' },
     RMDX_JOB_LOCK_MS: { type: 'integer', minimum: 1000, maximum: 3600000, default: 30000 },
+    RMDX_REPORTING_DEADLINE_DAY: { type: 'integer', minimum: 1, maximum: 28, default: 15 },
+    RMDX_SESSION_IDLE_MIN: { type: 'integer', minimum: 1, maximum: 1440, default: 60 },
+    RMDX_SESSION_MAX_H: { type: 'integer', minimum: 1, maximum: 720, default: 12 },
+    RMDX_PUBLIC_MIN_TRADERS: { type: 'integer', minimum: 1, maximum: 100, default: 1 },
   },
 } as const;
 
@@ -125,5 +140,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPoolMax: v.PG_POOL_MAX,
     queuePrefix: v.RMDX_QUEUE_PREFIX,
     jobLockMs: v.RMDX_JOB_LOCK_MS,
+    reportingDeadlineDay: v.RMDX_REPORTING_DEADLINE_DAY,
+    sessionIdleMinutes: v.RMDX_SESSION_IDLE_MIN,
+    sessionMaxHours: v.RMDX_SESSION_MAX_H,
+    publicMinTraders: v.RMDX_PUBLIC_MIN_TRADERS,
   };
 }
