@@ -97,6 +97,10 @@ export const validateRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Querystring: ValidateQuery }>(
     '/v1/validate',
     {
+      // The response schemas document the report (and feed the OpenAPI description); the report itself
+      // is written by JSON.stringify: for a large report (tens of thousands of issues) it is several
+      // times faster than the schema-compiled serializer, whose string escaping runs in JavaScript.
+      serializerCompiler: () => (data) => JSON.stringify(data),
       schema: {
         tags: ['standard'],
         summary: 'Dry run: validate a batch or one record and return the full report; nothing is stored',

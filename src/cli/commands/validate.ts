@@ -6,8 +6,8 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { decodeBody, parseJsonText } from '../../api/plugins/json-body.js';
 import { isApiError } from '../../errors.js';
 import type { Lang } from '../../standard/messages.js';
-import { defaultSchemasDir, loadRegistry } from '../../standard/registry.js';
-import { DEFAULT_GROUP_CAP, validateDocument } from '../../standard/validate.js';
+import { defaultSchemasDir, loadRegistry, type SchemaRegistry } from '../../standard/registry.js';
+import { DEFAULT_GROUP_CAP, validateDocument, type ValidationReport } from '../../standard/validate.js';
 import { formatReportText } from '../report-text.js';
 
 /** Exit codes of `rmdx validate`. */
@@ -74,10 +74,19 @@ function progressReporter() {
   };
 }
 
-/** Reads, parses and validates; returns the exit code. Exported for in-process use (tests, bench). */
-export async function runValidate(source: string, opts: ValidateCliOptions): Promise<number> {
+/** What checking one file gave: its report, or why it could not be checked. */
+export type FileOutcome =
+  | { file: string; exitCode: 0 | 1; report: ValidationReport; elapsedMs: number }
+  | { file: string; exitCode: 2; error: string };
+
+/** Reads, parses and validates one file (or `-`); never throws for unusable input. */
+export async function validateFile(
+  source: string,
+  registry: SchemaRegistry,
+  opts: ValidateCliOptions,
+  progress: ReturnType<typeof progressReporter> = progressReporter(),
+): Promise<FileOutcome> {
   const t0 = performance.now();
-  const progress = progressReporter();
   try {
     progress.phase(`reading ${source}`);
     let bytes = await readSource(source);
@@ -88,8 +97,6 @@ export async function runValidate(source: string, opts: ValidateCliOptions): Pro
     progress.phase(`parsing ${source} (${(bytes.length / 1e6).toFixed(1)} MB)`);
     const doc = parseJsonText(bytes);
     bytes = Buffer.alloc(0);
-    progress.phase('loading the standard');
-    const registry = loadRegistry(opts.schemasDir);
     const report = validateDocument(registry, doc, {
       schemaVersion: opts.schemaVersion,
       reportingCountry: opts.reportingCountry,
@@ -98,28 +105,66 @@ export async function runValidate(source: string, opts: ValidateCliOptions): Pro
       onProgress: (done, total) => progress.records(done, total),
     });
     progress.done();
-    if (opts.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else {
-      process.stdout.write(
-        formatReportText(report, {
-          lang: opts.lang,
-          source,
-          elapsedMs: performance.now() - t0,
-          groupCap: opts.groupCap,
-        }),
-      );
-    }
-    return report.valid ? EXIT_VALID : EXIT_INVALID;
+    return {
+      file: source,
+      exitCode: report.valid ? EXIT_VALID : EXIT_INVALID,
+      report,
+      elapsedMs: performance.now() - t0,
+    };
   } catch (err) {
     progress.done();
     if (err instanceof UnusableInput || isApiError(err)) {
       // The JSON reader speaks of "the body" (it serves the API too); here it is the file.
-      const message = err.message.replace(/^The body/, source === '-' ? 'The input' : 'The file');
-      console.error(`rmdx validate: ${message}`);
-      return EXIT_UNUSABLE;
+      const error = err.message.replace(/^The body/, source === '-' ? 'The input' : 'The file');
+      return { file: source, exitCode: EXIT_UNUSABLE, error };
     }
     throw err;
   }
+}
+
+/**
+ * Checks each file and prints the reports; returns the exit code (the worst over the files).
+ * One file: the report as is (`--format json` prints exactly the report of POST /v1/validate).
+ * Several files: text reports one after another, or in JSON `{ files: [{ file, exitCode, report | error }] }`.
+ */
+export async function runValidate(sources: string[], opts: ValidateCliOptions): Promise<number> {
+  if (sources.filter((s) => s === '-').length > 1) {
+    console.error('rmdx validate: standard input (-) can be read only once');
+    return EXIT_UNUSABLE;
+  }
+  const progress = progressReporter();
+  progress.phase('loading the standard');
+  const registry = loadRegistry(opts.schemasDir);
+  const outcomes: FileOutcome[] = [];
+  for (const source of sources) {
+    const outcome = await validateFile(source, registry, opts, progress);
+    outcomes.push(outcome);
+    if (outcome.exitCode === EXIT_UNUSABLE) console.error(`rmdx validate: ${outcome.error}`);
+    else if (opts.format === 'text') {
+      process.stdout.write(
+        formatReportText(outcome.report, {
+          lang: opts.lang,
+          source,
+          elapsedMs: outcome.elapsedMs,
+          groupCap: opts.groupCap,
+        }) + (sources.length > 1 ? '\n' : ''),
+      );
+    }
+  }
+  if (opts.format === 'json') {
+    if (sources.length === 1) {
+      const only = outcomes[0]!;
+      if (only.exitCode !== EXIT_UNUSABLE) process.stdout.write(`${JSON.stringify(only.report, null, 2)}\n`);
+    } else {
+      const files = outcomes.map((o) =>
+        o.exitCode === EXIT_UNUSABLE
+          ? { file: o.file, exitCode: o.exitCode, error: o.error }
+          : { file: o.file, exitCode: o.exitCode, report: o.report },
+      );
+      process.stdout.write(`${JSON.stringify({ files }, null, 2)}\n`);
+    }
+  }
+  return Math.max(...outcomes.map((o) => o.exitCode));
 }
 
 function positiveInt(value: string): number {
@@ -128,14 +173,14 @@ function positiveInt(value: string): number {
   return n;
 }
 
-/** `rmdx validate <file|->`: the report of POST /v1/validate, offline (no server, no database). */
+/** `rmdx validate <file|->…`: the report of POST /v1/validate, offline (no server, no database). */
 export function registerValidateCommand(program: Command): void {
   program
     .command('validate')
     .description(
-      'check a batch or one record against the standard, offline; exit 0 valid, 1 invalid, 2 unusable input',
+      'check batches or single records against the standard, offline; exit 0 valid, 1 invalid, 2 unusable input (the worst over the files)',
     )
-    .argument('<file>', 'a JSON file (gzip accepted), or - for standard input')
+    .argument('<files...>', 'JSON files (gzip accepted), or - for standard input')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
     .addOption(new Option('--lang <lang>', 'language of the text report').choices(['en', 'fr']).default('en'))
     .option(
@@ -154,7 +199,7 @@ export function registerValidateCommand(program: Command): void {
       DEFAULT_GROUP_CAP,
     )
     .option('--schemas-dir <dir>', 'the folder of published schema versions', defaultSchemasDir)
-    .action(async (file: string, opts: ValidateCliOptions) => {
-      process.exitCode = await runValidate(file, opts);
+    .action(async (files: string[], opts: ValidateCliOptions) => {
+      process.exitCode = await runValidate(files, opts);
     });
 }
