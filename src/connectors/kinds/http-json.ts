@@ -446,6 +446,7 @@ async function* read(
     let max: Key | undefined = storedKey; // highest position read
     let previous: Key | undefined; // previous item, to check the order
     let warnedNoKey = false;
+    let largestPageSeen = 0;
 
     for (let request = 1; ; request++) {
       if (request > maxRequests) {
@@ -468,6 +469,8 @@ async function* read(
         getJson(url, config, secrets, ctx),
       );
       const items = itemsOf(answer.body, config, url);
+      const largestPage = Math.max(largestPageSeen, items.length);
+      largestPageSeen = largestPage;
       // Each keyset request starts again at `since`: the order is checked within one answer.
       if (style === 'keyset') previous = undefined;
 
@@ -539,7 +542,9 @@ async function* read(
         nextUrl = new URL(link, url);
         continue;
       }
-      if (items.length < limit) break;
+      // A short page is the last one — but servers may cap the page size below what we asked, so
+      // "short" is measured against the largest page this stream has answered, not just `limit`.
+      if (items.length === 0 || items.length < Math.min(limit, largestPage)) break;
       if (style === 'keyset' && last && (since === undefined || last.ms > since)) {
         since = last.ms;
         page = firstPage;

@@ -152,7 +152,8 @@ export class Mapper {
   }
 
   private planFor(row: SourceRow, issues: MappingIssue[]): StreamPlan {
-    let plan = this.plans.get(row.stream);
+    const planKey = `${row.file ?? ''}\0${row.sheet ?? ''}\0${row.stream}`;
+    let plan = this.plans.get(planKey);
     if (plan) return plan;
     const name = row.sheet ?? row.stream;
     const ignored = this.mapping.ignore.some((re) => re.test(name) || re.test(row.stream));
@@ -197,7 +198,7 @@ export class Mapper {
         plan.columnOf.set(h, h);
       }
     }
-    this.plans.set(row.stream, plan);
+    this.plans.set(planKey, plan);
     return plan;
   }
 

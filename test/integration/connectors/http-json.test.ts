@@ -178,6 +178,15 @@ describe('http-json against the fake national server', () => {
     expect(third.cursor).toEqual(second.cursor);
   });
 
+  it('reads everything when the server serves smaller pages than asked for', async () => {
+    server = await startFakeNationalServer({ maxLimit: 7 });
+    for (const style of ['keyset', 'page'] as const) {
+      const { rows } = await readAll(config(server, { pagination: { style, limit: 50 } }), {}, null);
+      expect(idsOf(rows, 'lots')).toEqual(range(1001, 180));
+      expect(idsOf(rows, 'sites')).toEqual(range(1, 24));
+    }
+  });
+
   it('also pages with page/limit and with next links', async () => {
     server = await startFakeNationalServer();
     for (const style of ['page', 'next-link'] as const) {
