@@ -187,6 +187,49 @@ describe('http-json against the fake national server', () => {
     }
   });
 
+  it('refuses keyset paging on an API that does not sort, and holds the cursor back in page mode', async () => {
+    // A national API that ignores the sort order: items come newest first.
+    server = await startFakeNationalServer();
+    const data = server.data;
+    const http = await import('node:http');
+    const unsorted = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const items = [...data.lots].reverse().slice((page - 1) * 10, page * 10);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ data: items }));
+    });
+    await new Promise<void>((r) => unsorted.listen(0, '127.0.0.1', () => r()));
+    const base = `http://127.0.0.1:${(unsorted.address() as { port: number }).port}/`;
+    try {
+      const cfg = config(server, { baseUrl: base, streams: [{ name: 'lots', path: 'lots' }] });
+      await expect(readAll(cfg, {}, null)).rejects.toMatchObject({
+        code: 'RMDX_CONN_BAD_RESPONSE',
+        retryable: false,
+      });
+      const cursors: unknown[] = [];
+      const rows: SourceRow[] = [];
+      for await (const page of httpJsonKind.read(
+        { ...cfg, pagination: { style: 'page', limit: 10 } },
+        {},
+        null,
+        instant,
+      )) {
+        rows.push(...page.rows);
+        cursors.push(page.cursor);
+      }
+      expect(rows).toHaveLength(180);
+      // Until the stream is read to its end, no page may claim the newest row.
+      expect(cursors.slice(0, -1).every((c) => JSON.stringify(c) === JSON.stringify({ streams: {} }))).toBe(
+        true,
+      );
+      expect(cursors.at(-1)).toMatchObject({ streams: { lots: { id: '1180' } } });
+    } finally {
+      unsorted.closeAllConnections();
+      await new Promise<void>((r) => unsorted.close(() => r()));
+    }
+  });
+
   it('also pages with page/limit and with next links', async () => {
     server = await startFakeNationalServer();
     for (const style of ['page', 'next-link'] as const) {
