@@ -113,6 +113,12 @@ function findPath(data: unknown, value: unknown, depth = 0): string | null {
 export class Mapper {
   readonly totals: MapStats = emptyStats();
   private readonly plans = new Map<string, StreamPlan>();
+  private lastPlan: {
+    stream: string;
+    file: string | undefined;
+    sheet: string | undefined;
+    plan: StreamPlan;
+  } | null = null;
   private readonly bindings: Record<string, unknown>;
   private readonly jsonataBindings: Record<string, unknown>;
   private readonly scope: FastScope;
@@ -152,9 +158,15 @@ export class Mapper {
   }
 
   private planFor(row: SourceRow, issues: MappingIssue[]): StreamPlan {
+    const last = this.lastPlan;
+    if (last && last.stream === row.stream && last.file === row.file && last.sheet === row.sheet)
+      return last.plan;
     const planKey = `${row.file ?? ''}\0${row.sheet ?? ''}\0${row.stream}`;
     let plan = this.plans.get(planKey);
-    if (plan) return plan;
+    if (plan) {
+      this.lastPlan = { stream: row.stream, file: row.file, sheet: row.sheet, plan };
+      return plan;
+    }
     const name = row.sheet ?? row.stream;
     const ignored = this.mapping.ignore.some((re) => re.test(name) || re.test(row.stream));
     const source = ignored
@@ -199,6 +211,7 @@ export class Mapper {
       }
     }
     this.plans.set(planKey, plan);
+    this.lastPlan = { stream: row.stream, file: row.file, sheet: row.sheet, plan };
     return plan;
   }
 
