@@ -2,6 +2,14 @@ import path from 'node:path';
 
 import { Ajv } from 'ajv';
 
+import {
+  checkSettings,
+  settingsEnvSchema,
+  settingSpecs,
+  settingsFrom,
+  type MatcherSettings,
+} from './matcher/settings.js';
+
 /**
  * Everything RMDX reads from its environment, validated once at boot.
  * A bad value stops start-up with a message naming the variable.
@@ -45,6 +53,15 @@ export interface Config {
   queuePrefix: string;
   /** How long a worker holds a job before another may take it over if the worker died, in ms. @defaultValue 30000 */
   jobLockMs: number;
+  /**
+   * The matcher's thresholds; each has its own RMDX_MATCH_* / RMDX_COMPLIANCE_* variable, default and
+   * source in src/matcher/settings.ts (listed in src/matcher/README.md).
+   */
+  matcher: MatcherSettings;
+  /** Quiet seconds after the last batch touching a corridor and month before its incremental run. @defaultValue 30 */
+  reconcileDebounceSeconds: number;
+  /** Longest a touched corridor and month waits for its run under a stream of batches, seconds. @defaultValue 300 */
+  reconcileMaxWaitSeconds: number;
   /** A reporting month M is due by the end (UTC) of this day of month M+1; later is "late". @defaultValue 15 */
   reportingDeadlineDay: number;
   /** A console session ends after this many minutes without a request. @defaultValue 60 */
@@ -80,6 +97,9 @@ const envSchema = {
     PG_POOL_MAX: { type: 'integer', minimum: 1, maximum: 500, default: 10 },
     RMDX_QUEUE_PREFIX: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$', default: 'rmdx' },
     RMDX_JOB_LOCK_MS: { type: 'integer', minimum: 1000, maximum: 3600000, default: 30000 },
+    RMDX_RECONCILE_DEBOUNCE_S: { type: 'integer', minimum: 0, maximum: 86400, default: 30 },
+    RMDX_RECONCILE_MAX_WAIT_S: { type: 'integer', minimum: 0, maximum: 604800, default: 300 },
+    ...settingsEnvSchema(),
     RMDX_REPORTING_DEADLINE_DAY: { type: 'integer', minimum: 1, maximum: 28, default: 15 },
     RMDX_SESSION_IDLE_MIN: { type: 'integer', minimum: 1, maximum: 1440, default: 60 },
     RMDX_SESSION_MAX_H: { type: 'integer', minimum: 1, maximum: 720, default: 12 },
@@ -115,6 +135,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- shape guaranteed by the schema above
   const v = data as Record<string, any>;
+  const matcher = settingsFrom(
+    Object.fromEntries(settingSpecs.map((x) => [x.env, v[x.env] as number | undefined])),
+  );
+  const matcherProblems = checkSettings(matcher);
+  if (matcherProblems.length > 0)
+    throw new ConfigError(`Invalid configuration: ${matcherProblems.join('; ')}`);
   const port = v.PORT as number;
   const bodyLimitBytes = Math.round((v.RMDX_BODY_LIMIT_MB as number) * MB);
   return {
@@ -140,6 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPoolMax: v.PG_POOL_MAX,
     queuePrefix: v.RMDX_QUEUE_PREFIX,
     jobLockMs: v.RMDX_JOB_LOCK_MS,
+    matcher,
+    reconcileDebounceSeconds: v.RMDX_RECONCILE_DEBOUNCE_S,
+    reconcileMaxWaitSeconds: v.RMDX_RECONCILE_MAX_WAIT_S,
     reportingDeadlineDay: v.RMDX_REPORTING_DEADLINE_DAY,
     sessionIdleMinutes: v.RMDX_SESSION_IDLE_MIN,
     sessionMaxHours: v.RMDX_SESSION_MAX_H,

@@ -5,6 +5,7 @@ import { embeddedUrl, startEmbeddedPostgres, type EmbeddedCluster } from './db/e
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import type { Logger } from './logger.js';
+import { createReconciler, type Reconciler } from './matcher/reconciler.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
 import { persistRecords } from './records/persist.js';
 import { loadRegistry, type SchemaRegistry } from './standard/registry.js';
@@ -71,12 +72,16 @@ export function createHubPipeline(o: {
   logger: Logger;
   registry: SchemaRegistry;
   runWorkers: boolean;
+  /** When given, a finished batch schedules a debounced reconciliation of the cells it touched. */
+  reconciler?: Pick<Reconciler, 'onBatchFinished'>;
 }): Pipeline {
+  const reconciler = o.reconciler;
   return createPipeline({
     config: o.config,
     pool: o.pool,
     logger: o.logger,
     runWorkers: o.runWorkers,
+    onBatchFinished: reconciler ? [(batch) => reconciler.onBatchFinished(batch)] : [],
 
     validator: {
       validateRecord: (version, record, index, ctx) =>
@@ -84,6 +89,30 @@ export function createHubPipeline(o: {
       findDuplicateKeys: (records) => findDuplicateKeys(records),
     },
     store: { persistRecords },
+  });
+}
+
+/** The matcher's runs (BullMQ on REDIS_URL, else in-process), judged against the standard's codelists. */
+export function createHubReconciler(o: {
+  config: Config;
+  pool: pg.Pool;
+  logger: Logger;
+  registry: SchemaRegistry;
+  runWorkers: boolean;
+}): Reconciler {
+  const codelists = o.registry.get(o.registry.latest).codelists;
+  return createReconciler({
+    pool: o.pool,
+    logger: o.logger,
+    settings: o.config.matcher,
+    members: [...codelists.memberState],
+    certifying: [...codelists.certifyingState],
+    deadlineDay: (o.config as { reportingDeadlineDay?: number }).reportingDeadlineDay,
+    redisUrl: o.config.redisUrl,
+    prefix: o.config.queuePrefix,
+    runWorkers: o.runWorkers,
+    debounceSeconds: o.config.reconcileDebounceSeconds,
+    maxWaitSeconds: o.config.reconcileMaxWaitSeconds,
   });
 }
 

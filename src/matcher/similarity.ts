@@ -1,0 +1,98 @@
+/**
+ * String comparisons of stage 2, in plain TypeScript on the blocked set (no Postgres extension needed:
+ * fuzzystrmatch ships with both the embedded and the Debian Postgres, but a managed DATABASE_URL may
+ * not allow CREATE EXTENSION, and the candidates are in memory here anyway).
+ */
+
+/** Jaro similarity, 0..1. */
+export function jaro(a: string, b: string): number {
+  if (a === b) return a.length === 0 ? 1 : 1;
+  const la = a.length;
+  const lb = b.length;
+  if (la === 0 || lb === 0) return 0;
+  const range = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
+  const aMatched = new Uint8Array(la);
+  const bMatched = new Uint8Array(lb);
+  let matches = 0;
+  for (let i = 0; i < la; i++) {
+    const lo = Math.max(0, i - range);
+    const hi = Math.min(lb - 1, i + range);
+    for (let j = lo; j <= hi; j++) {
+      if (bMatched[j] || a.charCodeAt(i) !== b.charCodeAt(j)) continue;
+      aMatched[i] = 1;
+      bMatched[j] = 1;
+      matches++;
+      break;
+    }
+  }
+  if (matches === 0) return 0;
+  let k = 0;
+  let transpositions = 0;
+  for (let i = 0; i < la; i++) {
+    if (!aMatched[i]) continue;
+    while (!bMatched[k]) k++;
+    if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions++;
+    k++;
+  }
+  const m = matches;
+  return (m / la + m / lb + (m - transpositions / 2) / m) / 3;
+}
+
+/**
+ * Jaro–Winkler similarity (prefix scale 0.1, prefix up to 4 characters), 0..1. Symmetric.
+ * @see Winkler (1990), as used by Splink's name comparisons.
+ */
+export function jaroWinkler(a: string, b: string): number {
+  const j = jaro(a, b);
+  let prefix = 0;
+  const max = Math.min(4, a.length, b.length);
+  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  return j + prefix * 0.1 * (1 - j);
+}
+
+/**
+ * Levenshtein distance if it is at most `max`, else `max + 1` (banded dynamic programming, so the
+ * cost is O(len × max)).
+ */
+export function levenshteinAtMost(a: string, b: string, max: number): number {
+  if (a === b) return 0;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > max) return max + 1;
+  if (la === 0) return lb;
+  if (lb === 0) return la;
+  const big = max + 1;
+  let prev = new Array<number>(lb + 1);
+  let cur = new Array<number>(lb + 1);
+  for (let j = 0; j <= lb; j++) prev[j] = j <= max ? j : big;
+  for (let i = 1; i <= la; i++) {
+    const lo = Math.max(1, i - max);
+    const hi = Math.min(lb, i + max);
+    cur[0] = i <= max ? i : big;
+    if (lo > 1) cur[lo - 1] = big;
+    let rowMin = cur[0]!;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = lo; j <= hi; j++) {
+      const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
+      const v = Math.min(prev[j - 1]! + cost, (prev[j] ?? big) + 1, cur[j - 1]! + 1);
+      cur[j] = v > big ? big : v;
+      if (cur[j]! < rowMin) rowMin = cur[j]!;
+    }
+    if (hi < lb) cur[hi + 1] = big;
+    if (rowMin > max) return big;
+    [prev, cur] = [cur, prev];
+  }
+  const d = prev[lb]!;
+  return d > max ? big : d;
+}
+
+/**
+ * The string and every string made from it by deleting one character. Two strings within one edit
+ * (a substitution, an insertion or deletion, or a transposition of neighbours) always share one of
+ * these; the candidates are then checked with `levenshteinAtMost`.
+ */
+export function deletionNeighbourhood(s: string): string[] {
+  const out = new Set<string>([s]);
+  for (let i = 0; i < s.length; i++) out.add(s.slice(0, i) + s.slice(i + 1));
+  return [...out];
+}

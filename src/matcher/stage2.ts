@@ -1,0 +1,228 @@
+import { forEachCandidate, type BlockPass, type BlockRecord } from './blocking.js';
+import { compareInto, fieldOrder, identityScore, NameSimilarity, type PairSide } from './model.js';
+import { mineralGroup, type MatcherSettings } from './settings.js';
+
+/**
+ * Stage 2 on the remainder of stage 1, pure: blocking, Fellegi–Sunter scoring, then decisions —
+ * greedy one-to-one assignment by match weight (ties broken by the records' keys, so a rerun gives the
+ * same links), split shipments (several imports whose summed weight fits one export), a clerical-review
+ * band, and what is left unmatched.
+ */
+export interface Stage2Record extends BlockRecord, PairSide {
+  /** `country:id`, the record's identity; orders ties. */
+  key: string;
+}
+
+export type Stage2Pass = BlockPass | 'split';
+
+export interface Stage2Link {
+  e: number;
+  /** One import, or the parts of a split shipment (by key). */
+  imports: number[];
+  pass: Stage2Pass;
+  score: number;
+  /** Level index per field (fieldOrder), of the pair or of the export against the summed parts. */
+  levels: number[];
+}
+
+export interface Stage2Review {
+  e: number;
+  i: number;
+  pass: BlockPass;
+  score: number;
+  levels: number[];
+}
+
+export interface Stage2Result {
+  links: Stage2Link[];
+  review: Stage2Review[];
+  unmatchedExports: number[];
+  unmatchedImports: number[];
+  /** Pairs the blocking produced (compared), for the reduction ratio. */
+  candidatePairs: number;
+}
+
+interface Scored {
+  e: number;
+  i: number;
+  pass: BlockPass;
+  score: number;
+  levels: Int8Array;
+}
+
+interface SplitCandidate {
+  i: number;
+  identity: number;
+}
+
+const REVIEW_PER_EXPORT = 3;
+const SPLIT_CANDIDATES = 12;
+
+const byKey = (xs: readonly Stage2Record[]) => (a: number, b: number) =>
+  xs[a]!.key < xs[b]!.key ? -1 : xs[a]!.key > xs[b]!.key ? 1 : 0;
+
+export function matchRemainder(
+  exports: readonly Stage2Record[],
+  imports: readonly Stage2Record[],
+  s: MatcherSettings,
+): Stage2Result {
+  const names = new NameSimilarity();
+  const levels = new Int8Array(fieldOrder.length);
+  const good: Scored[] = [];
+  const splitCands = new Map<number, SplitCandidate[]>();
+
+  const candidatePairs = forEachCandidate(exports, imports, s, (e, i, pass) => {
+    const er = exports[e]!;
+    const ir = imports[i]!;
+    const score = compareInto(er, ir, s, names, levels);
+    if (score >= s.reviewThreshold) good.push({ e, i, pass, score, levels: levels.slice() });
+    if (er.kg !== null && ir.kg !== null && ir.kg < er.kg) {
+      const identity = identityScore(levels, er.mineral);
+      if (identity >= s.splitEvidence) {
+        let list = splitCands.get(e);
+        if (!list) splitCands.set(e, (list = []));
+        list.push({ i, identity });
+      }
+    }
+  });
+
+  const eKey = byKey(exports);
+  const iKey = byKey(imports);
+  good.sort((a, b) => b.score - a.score || eKey(a.e, b.e) || iKey(a.i, b.i));
+
+  const exportLink = new Map<number, Stage2Link>();
+  const importUsed = new Set<number>();
+  for (const p of good) {
+    if (p.score < s.linkThreshold) break;
+    if (exportLink.has(p.e) || importUsed.has(p.i)) continue;
+    exportLink.set(p.e, {
+      e: p.e,
+      imports: [p.i],
+      pass: p.pass,
+      score: p.score,
+      levels: Array.from(p.levels),
+    });
+    importUsed.add(p.i);
+  }
+
+  // Split shipments: an export left unlinked, or linked to one import that carries only part of it.
+  const splitOrder = [...splitCands.keys()].sort(eKey);
+  for (const e of splitOrder) {
+    const er = exports[e]!;
+    if (er.kg === null || !(er.kg > 0)) continue;
+    const tol = s.qty[mineralGroup(er.mineral)].minor;
+    const current = exportLink.get(e);
+    if (current && current.imports.length === 1) {
+      const i0 = imports[current.imports[0]!]!;
+      if (i0.kg === null || i0.kg >= er.kg * (1 - tol)) continue;
+    } else if (current) continue;
+    const fixed = current ? current.imports : [];
+    const pool = splitCands
+      .get(e)!
+      .filter((c) => !importUsed.has(c.i))
+      .sort((a, b) => b.identity - a.identity || iKey(a.i, b.i))
+      .slice(0, SPLIT_CANDIDATES);
+    const chosen = bestSubset(er.kg, tol, fixed, pool, imports, s.splitMaxParts, iKey);
+    if (!chosen) continue;
+    const parts = [...fixed, ...chosen].sort(iKey);
+    const combined = combineParts(parts.map((i) => imports[i]!));
+    const score = compareInto(er, combined, s, names, levels);
+    if (score < s.linkThreshold) continue;
+    for (const i of chosen) importUsed.add(i);
+    exportLink.set(e, { e, imports: parts, pass: 'split', score, levels: Array.from(levels) });
+  }
+
+  const review: Stage2Review[] = [];
+  const reviewPerExport = new Map<number, number>();
+  for (const p of good) {
+    if (exportLink.has(p.e) || importUsed.has(p.i)) continue;
+    const n = reviewPerExport.get(p.e) ?? 0;
+    if (n >= REVIEW_PER_EXPORT) continue;
+    reviewPerExport.set(p.e, n + 1);
+    review.push({ e: p.e, i: p.i, pass: p.pass, score: p.score, levels: Array.from(p.levels) });
+  }
+
+  const links = [...exportLink.values()].sort((a, b) => eKey(a.e, b.e));
+  const unmatchedExports: number[] = [];
+  for (let e = 0; e < exports.length; e++) if (!exportLink.has(e)) unmatchedExports.push(e);
+  const unmatchedImports: number[] = [];
+  for (let i = 0; i < imports.length; i++) if (!importUsed.has(i)) unmatchedImports.push(i);
+  return { links, review, unmatchedExports, unmatchedImports, candidatePairs };
+}
+
+/** The parts taken together: summed weights and values, the earliest date, the first part's parties. */
+export function combineParts(parts: readonly Stage2Record[]): Stage2Record {
+  const first = parts[0]!;
+  let kg = 0;
+  let value: number | null = 0;
+  let day = first.day;
+  for (const p of parts) {
+    kg += p.kg ?? 0;
+    value = value === null || p.valueUsd === null ? null : value + p.valueUsd;
+    if (p.day < day) day = p.day;
+  }
+  return {
+    ...first,
+    kg,
+    valueUsd: value,
+    day,
+    gradePct: null,
+    certificate: parts.find((p) => p.certificate !== null)?.certificate ?? null,
+    transportKey: parts.find((p) => p.transportKey !== null)?.transportKey ?? null,
+  };
+}
+
+/**
+ * The subset of `pool` that, with the `fixed` parts, sums closest to `target` kg within `tol`
+ * (relative), with at least two parts in all: fewest parts first, then the closest sum, then keys.
+ * A depth-first search over the pool in descending weight, cut as soon as a sum overshoots.
+ */
+function bestSubset(
+  target: number,
+  tol: number,
+  fixed: readonly number[],
+  pool: readonly SplitCandidate[],
+  imports: readonly Stage2Record[],
+  maxParts: number,
+  iKey: (a: number, b: number) => number,
+): number[] | null {
+  const base = fixed.reduce((acc, i) => acc + (imports[i]!.kg ?? 0), 0);
+  const items = pool
+    .map((c) => ({ i: c.i, kg: imports[c.i]!.kg ?? 0 }))
+    .filter((x) => x.kg > 0)
+    .sort((a, b) => b.kg - a.kg || iKey(a.i, b.i));
+  const hi = target * (1 + tol);
+  const minExtra = Math.max(1, 2 - fixed.length);
+  for (let size = minExtra; size + fixed.length <= maxParts && size <= items.length; size++) {
+    let best: { set: number[]; diff: number } | null = null;
+    const chosen: number[] = [];
+    const search = (start: number, sum: number) => {
+      if (chosen.length === size) {
+        const diff = Math.abs(sum - target) / target;
+        if (diff > tol) return;
+        const set = [...chosen].sort(iKey);
+        if (!best || diff < best.diff || (diff === best.diff && compareSets(set, best.set, iKey) < 0))
+          best = { set, diff };
+        return;
+      }
+      for (let k = start; k < items.length; k++) {
+        const next = sum + items[k]!.kg;
+        if (next > hi) continue;
+        chosen.push(items[k]!.i);
+        search(k + 1, next);
+        chosen.pop();
+      }
+    };
+    search(0, base);
+    if (best) return (best as { set: number[] }).set;
+  }
+  return null;
+}
+
+function compareSets(a: number[], b: number[], cmp: (x: number, y: number) => number): number {
+  for (let k = 0; k < Math.min(a.length, b.length); k++) {
+    const c = cmp(a[k]!, b[k]!);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
+}
