@@ -10,6 +10,11 @@ import { installProblemHandlers } from './api/problem.js';
 import { authPlugin } from './api/plugins/auth.js';
 import { buildOpenApiDocument, collectRoutes } from './api/openapi.js';
 import { batchRoutes } from './api/routes/batches.js';
+import { complianceRoutes } from './api/routes/compliance.js';
+import { discrepancyRoutes } from './api/routes/discrepancies.js';
+import { matchRoutes } from './api/routes/matches.js';
+import { reconciliationRoutes } from './api/routes/reconciliation.js';
+import type { ReconcilerHandle } from './matcher/reconciler.js';
 import { publicStatisticsRoutes } from './api/routes/public-statistics.js';
 import { docsRoutes } from './api/routes/docs.js';
 import { healthRoutes } from './api/routes/health.js';
@@ -35,6 +40,8 @@ export interface AppDeps {
   /** The published versions of the standard, compiled once. */
   registry: SchemaRegistry;
   pipeline?: PipelineHandle;
+  /** Reconciliation runs (src/matcher); without it, POST /v1/reconciliation/runs only stores the run. */
+  reconciler?: ReconcilerHandle;
 }
 
 declare module 'fastify' {
@@ -42,6 +49,7 @@ declare module 'fastify' {
     config: Config;
     db: pg.Pool;
     pipeline: PipelineHandle | undefined;
+    reconciler: ReconcilerHandle | undefined;
     /** The schema registry: every published version of the standard, compiled. */
     standard: SchemaRegistry;
   }
@@ -62,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('config', deps.config);
   app.decorate('db', deps.db);
   app.decorate('pipeline', deps.pipeline);
+  app.decorate('reconciler', deps.reconciler);
   app.decorate('standard', deps.registry);
   const routes = collectRoutes(app);
   let openapi: ReturnType<typeof buildOpenApiDocument> | undefined;
@@ -73,6 +82,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(docsRoutes(() => (openapi ??= buildOpenApiDocument(routes, apiVersion))));
   await app.register(keyRoutes);
   await app.register(batchRoutes);
+  await app.register(reconciliationRoutes);
+  await app.register(matchRoutes);
+  await app.register(discrepancyRoutes);
+  await app.register(complianceRoutes);
   await app.register(schemaRoutes);
   await app.register(validateRoutes);
   await app.register(publicStatisticsRoutes);
