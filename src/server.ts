@@ -2,7 +2,7 @@ import { buildApp } from './app.js';
 import { ensureBootstrapKey } from './auth/keys.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
-import { createHubPipeline, openDatabase } from './runtime.js';
+import { createHubPipeline, createHubReconciler, openDatabase } from './runtime.js';
 import { loadRegistry } from './standard/registry.js';
 
 /** The process that listens: config, database, registry, app, and a graceful stop on SIGTERM/SIGINT. */
@@ -21,14 +21,22 @@ async function main() {
   const registry = loadRegistry();
   const database = await openDatabase(config, logger);
   const keyFile = await ensureBootstrapKey(database.pool, config.dataDir);
-  const pipeline = createHubPipeline({
+  const reconciler = createHubReconciler({
     config,
     pool: database.pool,
     logger,
     registry,
     runWorkers: config.workersInServer,
   });
-  const app = await buildApp({ config, db: database.pool, logger, registry, pipeline });
+  const pipeline = createHubPipeline({
+    config,
+    pool: database.pool,
+    logger,
+    registry,
+    runWorkers: config.workersInServer,
+    reconciler,
+  });
+  const app = await buildApp({ config, db: database.pool, logger, registry, pipeline, reconciler });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -43,6 +51,7 @@ async function main() {
     try {
       await app.close();
       await pipeline.close();
+      await reconciler.close();
       await database.close();
     } finally {
       process.exit(0);
@@ -52,6 +61,7 @@ async function main() {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   await pipeline.start();
+  await reconciler.start();
   await app.listen({ port: config.port, host: config.host });
   const base = config.publicUrl;
   console.log(`RMDX is running: ${base}

@@ -2,10 +2,11 @@ import { pathToFileURL } from 'node:url';
 
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { createHubPipeline, loadRegistry, openDatabase } from './runtime.js';
+import { createHubPipeline, createHubReconciler, loadRegistry, openDatabase } from './runtime.js';
 
 /**
- * A pipeline worker process: BullMQ workers for the prepare, chunk and finalise queues, and a sweeper.
+ * A worker process: BullMQ workers for the pipeline (prepare, chunk, finalise) and for reconciliation
+ * runs, the sweepers, and the scheduler of incremental runs.
  * Run as many as the load needs (`rmdx worker`); servers can then set RMDX_WORKERS_IN_SERVER=false.
  */
 export async function runWorkerProcess(): Promise<void> {
@@ -18,8 +19,17 @@ export async function runWorkerProcess(): Promise<void> {
   const logger = createLogger(config.logLevel).child({ process: 'worker' });
   const database = await openDatabase(config, logger);
   const registry = loadRegistry();
-  const pipeline = createHubPipeline({ config, pool: database.pool, logger, registry, runWorkers: true });
+  const reconciler = createHubReconciler({ config, pool: database.pool, logger, registry, runWorkers: true });
+  const pipeline = createHubPipeline({
+    config,
+    pool: database.pool,
+    logger,
+    registry,
+    runWorkers: true,
+    reconciler,
+  });
   await pipeline.start();
+  await reconciler.start();
   logger.info({ concurrency: config.workerConcurrency }, 'worker started');
 
   await new Promise<void>((resolve) => {
@@ -33,6 +43,7 @@ export async function runWorkerProcess(): Promise<void> {
   const timer = setTimeout(() => process.exit(1), 30_000);
   timer.unref();
   await pipeline.close();
+  await reconciler.close();
   await database.close();
 }
 
