@@ -15,7 +15,11 @@
  *        (bench/lib/validate-server.ts: the real app with its JSON body parser and problem handler; the
  *        route touches no database), timed from the first byte sent to the last byte of the report.
  *
- * Each figure is the best of --runs runs (default 3) to damp the noise of a shared machine.
+ * Each figure is the best of --runs runs (default 3) to damp the noise of a shared machine. Beside the
+ * wall time, the CPU time (user + system) of the process doing the work is measured too — of this
+ * process for (a), of the CLI process for (b) (through /usr/bin/time, when present), of the server
+ * process for (c) (from /proc) — and given as a second ratio: on a machine whose cores are shared with
+ * other work, it is the steadier of the two.
  * Options: --records N (default 200000), --runs N (default 3), --invalid-share X (default 0.002).
  * Targets (issue 2): CLI ≥ 0.5 × baseline, endpoint ≥ 0.3 × baseline.
  */
@@ -51,10 +55,6 @@ const N = Number(args.records);
 const RUNS = Number(args.runs);
 const repo = fileURLToPath(new URL('../', import.meta.url));
 
-function best(times: number[]): number {
-  return Math.min(...times);
-}
-
 function rate(ms: number): number {
   return N / (ms / 1000);
 }
@@ -63,26 +63,65 @@ function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-async function timed(fn: () => unknown | Promise<unknown>): Promise<number> {
-  const t = performance.now();
-  await fn();
-  return performance.now() - t;
+/** Wall time and CPU time (user + system) of this process, in ms. */
+interface Timing {
+  ms: number;
+  cpuMs: number | undefined;
 }
 
-/** Runs the CLI as a user does; resolves with the wall time and the exit code. */
-function spawnCli(entry: string, file: string): Promise<{ ms: number; code: number | null; report: string }> {
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+async function timed(fn: () => unknown | Promise<unknown>): Promise<Timing> {
+  const c = cpuNow();
+  const t = performance.now();
+  await fn();
+  return { ms: performance.now() - t, cpuMs: cpuNow() - c };
+}
+
+const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+
+/** CPU time (user + system) a live process has used so far, in ms, from /proc (Linux); else undefined. */
+function procCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
+const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Runs the CLI as a user does; resolves with its wall and CPU time, exit code and report. */
+function spawnCli(entry: string, file: string): Promise<Timing & { code: number | null; report: string }> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const child = spawn(process.execPath, [entry, 'validate', file, '--format', 'json'], {
-      cwd: repo,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const cli = [entry, 'validate', file, '--format', 'json'];
+    const [cmd, argv] = timeBin
+      ? [timeBin, ['-f', 'RMDX_BENCH_CPU %U %S', process.execPath, ...cli]]
+      : [process.execPath, cli];
+    const child = spawn(cmd, argv, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
+    let err = '';
     child.stdout.on('data', (d: Buffer) => chunks.push(d));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ ms: performance.now() - t, code, report: Buffer.concat(chunks).toString('utf8') }),
-    );
+    child.on('close', (code) => {
+      const ms = performance.now() - t;
+      const m = /RMDX_BENCH_CPU ([\d.]+) ([\d.]+)/.exec(err);
+      const rest = err.replace(/^(Command exited with non-zero status \d+|RMDX_BENCH_CPU .*)$\n?/gm, '');
+      if (rest.trim()) process.stderr.write(rest);
+      resolve({
+        ms,
+        cpuMs: m ? (Number(m[1]) + Number(m[2])) * 1000 : undefined,
+        code,
+        report: Buffer.concat(chunks).toString('utf8'),
+      });
+    });
   });
 }
 
@@ -114,7 +153,7 @@ function buildCli(dir: string): string | undefined {
 }
 
 /** Starts bench/lib/validate-server.ts in its own process; resolves with its port. */
-function startServer(bodyLimitMb: number): Promise<{ port: number; stop(): Promise<void> }> {
+function startServer(bodyLimitMb: number): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/validate-server.ts'], {
       cwd: repo,
@@ -131,6 +170,7 @@ function startServer(bodyLimitMb: number): Promise<{ port: number; stop(): Promi
         const { port } = JSON.parse(line) as { port: number };
         resolve({
           port,
+          pid: child.pid!,
           stop: () =>
             new Promise<void>((done) => {
               child.removeAllListeners('exit');
@@ -188,56 +228,59 @@ async function main() {
     const records = doc.records;
 
     // (a) bare compiled validators over the same parsed records.
-    const baseline: number[] = [];
+    const baseline: Timing[] = [];
     let passed = 0;
     for (let r = 0; r < RUNS + 1; r++) {
       passed = 0;
-      const ms = await timed(() => {
+      const t = await timed(() => {
         for (let i = 0; i < records.length; i++) {
           const rec = records[i]!;
           if (version.byRecordType[rec.recordType as string]!(rec)) passed++;
         }
       });
-      if (r > 0) baseline.push(ms); // the first run warms the JIT
+      if (r > 0) baseline.push(t); // the first run warms the JIT
     }
-    const a = best(baseline);
 
     // (a') the published batch schema on the whole document (informative).
     const full = version.validators.get('batch.schema.json')!;
-    const fullMs = best(await Promise.all([0, 1].map(() => timed(() => full(doc)))));
+    const fullRuns = [await timed(() => full(doc)), await timed(() => full(doc))];
 
     // (b) the CLI as a process (from source, and built), and the same path in this process.
     const runCli = async (entry: string) => {
-      const times: number[] = [];
+      const runs: Timing[] = [];
       let last = { code: null as number | null, report: '' };
       for (let r = 0; r < RUNS; r++) {
         const run = await spawnCli(entry, file);
-        times.push(run.ms);
+        runs.push(run);
         last = run;
       }
-      return { times, ...last };
+      return { runs, ...last };
     };
     const cliRun = await runCli('bin/rmdx.js');
-    const cli = cliRun.times;
     const cliSummary = JSON.parse(cliRun.report) as { valid: boolean; totals: Record<string, number> };
     console.log('  building the CLI with tsc for the built-CLI figure …');
     const builtEntry = buildCli(dir);
-    const built = builtEntry ? (await runCli(builtEntry)).times : undefined;
-    const inProcess: number[] = [];
+    const built = builtEntry ? (await runCli(builtEntry)).runs : undefined;
+    const inProcess: Timing[] = [];
     for (let r = 0; r < RUNS; r++) {
       inProcess.push(await timed(() => validateDocument(registry, parseJsonText(readFileSync(file)))));
     }
 
     // (c) POST /v1/validate through HTTP on a server in its own process.
     const server = await startServer(Math.ceil((bytes.length * 2) / 1e6));
-    const http: number[] = [];
+    const http: Timing[] = [];
     let httpStatus = 0;
     let httpBytes = 0;
     try {
       await post(server.port, Buffer.from(JSON.stringify({ recordType: 'lot' }))); // first request
       for (let r = 0; r < RUNS; r++) {
+        const before = procCpuMs(server.pid);
         const res = await post(server.port, bytes);
-        http.push(res.ms);
+        const after = procCpuMs(server.pid);
+        http.push({
+          ms: res.ms,
+          cpuMs: before !== undefined && after !== undefined ? after - before : undefined,
+        });
         httpStatus = res.status;
         httpBytes = res.text.length;
       }
@@ -245,40 +288,53 @@ async function main() {
       await server.stop();
     }
 
-    const b = best(cli);
-    const bIn = best(inProcess);
-    const c = best(http);
-    const line = (label: string, ms: number, target?: number) => {
-      const ratio = rate(ms) / rate(a);
+    const bestWall = (ts: Timing[]) => Math.min(...ts.map((t) => t.ms));
+    const bestCpu = (ts: Timing[]) =>
+      ts.every((t) => t.cpuMs !== undefined) ? Math.min(...ts.map((t) => t.cpuMs!)) : undefined;
+    const aWall = bestWall(baseline);
+    const aCpu = bestCpu(baseline)!;
+    const line = (label: string, ts: Timing[], target?: number) => {
+      const wall = bestWall(ts);
+      const cpu = bestCpu(ts);
+      const ratio = aWall / wall;
       const verdict =
         target === undefined
           ? ''
           : ratio >= target
             ? `  target ≥ ${target}: met`
             : `  target ≥ ${target}: NOT met`;
+      const cpuPart =
+        cpu === undefined ? '' : `  | CPU ${(cpu / 1000).toFixed(2)} s, ratio ${(aCpu / cpu).toFixed(3)}`;
       console.log(
-        `${label.padEnd(52)} ${fmt(rate(ms)).padStart(10)} records/s  ${(ms / 1000).toFixed(2).padStart(6)} s  ratio ${ratio.toFixed(3)}${verdict}`,
+        `${label.padEnd(50)} ${fmt(rate(wall)).padStart(9)} records/s  ${(wall / 1000).toFixed(2).padStart(6)} s  ratio ${ratio.toFixed(3)}${verdict}${cpuPart}`,
       );
     };
     console.log('');
     console.log(
-      `Records: ${fmt(N)} (${fmt(passed)} pass the schema), best of ${RUNS} runs, ${os.cpus().length} CPUs`,
+      `Records: ${fmt(N)} (${fmt(passed)} pass the schema), best of ${RUNS} runs, ${os.cpus().length} CPUs, ` +
+        `load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
     );
-    line('(a)  bare compiled ajv validators (baseline)', a);
-    line("(a') batch.schema.json on the whole document", fullMs);
-    line('(b)  CLI: node bin/rmdx.js validate (process, tsx)', b, 0.5);
-    if (built) line('     CLI built with tsc (process, as installed)', best(built), 0.5);
-    line('     CLI code path in-process (read+parse+check)', bIn);
-    line('(c)  POST /v1/validate over HTTP', c, 0.3);
+    console.log(
+      '(records/s and ratio from wall time; then the CPU time of the working process and its ratio)',
+    );
+    line('(a)  bare compiled ajv validators (baseline)', baseline);
+    line("(a') batch.schema.json on the whole document", fullRuns);
+    line('(b)  CLI: node bin/rmdx.js validate (tsx)', cliRun.runs, 0.5);
+    if (built) line('     CLI built with tsc (as installed)', built, 0.5);
+    line('     CLI code path in-process (read+parse+check)', inProcess);
+    line('(c)  POST /v1/validate over HTTP', http, 0.3);
     console.log('');
     console.log(
       `CLI exit code ${cliRun.code}, report: valid=${cliSummary.valid}, ${fmt(cliSummary.totals.errors ?? 0)} errors; ` +
         `HTTP ${httpStatus}, report ${fmt(httpBytes)} bytes`,
     );
+    const list = (ts: Timing[] | undefined) => (ts ?? []).map((t) => Math.round(t.ms)).join(', ');
     console.log(
-      `runs (ms): baseline ${baseline.map(Math.round).join(', ')}; CLI ${cli.map(Math.round).join(', ')}; ` +
-        `built CLI ${(built ?? []).map(Math.round).join(', ')}; ` +
-        `in-process ${inProcess.map(Math.round).join(', ')}; HTTP ${http.map(Math.round).join(', ')}`,
+      `wall runs (ms): baseline ${list(baseline)}; CLI ${list(cliRun.runs)}; built CLI ${list(built)}; ` +
+        `in-process ${list(inProcess)}; HTTP ${list(http)}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
