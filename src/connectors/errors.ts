@@ -15,6 +15,14 @@ export const connectorErrorCodes = {
   RMDX_CONN_BAD_CONFIG: { retryable: false, title: 'The connector configuration is not valid' },
   RMDX_CONN_BAD_FILE: { retryable: false, title: 'The file could not be read' },
   RMDX_CONN_ABORTED: { retryable: false, title: 'The run was cancelled' },
+  // Of runs (src/connectors/runner.ts), not of a kind's requests:
+  RMDX_CONN_BAD_MAPPING: { retryable: false, title: 'The mapping could not be loaded' },
+  RMDX_CONN_CURSOR_MOVED: { retryable: true, title: 'The stored cursor moved while the run read' },
+  RMDX_CONN_BUSY: { retryable: true, title: 'Another run of this connector was going on' },
+  RMDX_CONN_PAUSED: { retryable: false, title: 'The connector is paused' },
+  RMDX_CONN_INTERRUPTED: { retryable: true, title: 'The process running the run stopped' },
+  RMDX_CONN_DATABASE: { retryable: true, title: 'The hub database failed for a moment' },
+  RMDX_CONN_INTERNAL: { retryable: false, title: 'A fault in the hub' },
 } as const;
 
 export type ConnectorErrorCode = keyof typeof connectorErrorCodes;

@@ -3,6 +3,8 @@
  * watched folder. In a folder, a file is read once per content (sha256): a corrected re-export under
  * the same name is read again, an unchanged one is not; a file still being written (changed within
  * `settleSeconds`) waits for the next run. A read that stops half-way resumes at the next row.
+ * Uploads keep the same cursor over the files of the run (the hub stores every file received and
+ * hands a run the files it has not finished), so an interrupted upload resumes at its next row too.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -114,18 +116,20 @@ export function readFileRows(
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-interface Candidate {
+/** A file of a watched folder, ready to read (not changed within `settleSeconds`). */
+export interface FolderFile {
   name: string;
   full: string;
   size: number;
   mtimeMs: number;
 }
 
-async function listFolder(
+/** The files of a watched folder matching its pattern: ready ones (oldest first), and those still being written. */
+export async function listReadyFiles(
   config: Extract<FileConfig['source'], { type: 'folder' }>,
   now: number,
 ): Promise<{
-  ready: Candidate[];
+  ready: FolderFile[];
   settling: string[];
 }> {
   let names: string[];
@@ -145,7 +149,7 @@ async function listFolder(
   }
   const pattern = globToRegExp(config.pattern ?? '*');
   const settleMs = (config.settleSeconds ?? 30) * 1000;
-  const ready: Candidate[] = [];
+  const ready: FolderFile[] = [];
   const settling: string[] = [];
   for (const name of names) {
     // Hidden files and Excel's lock files (~$book.xlsx) are not exports.
@@ -171,7 +175,7 @@ async function check(config: FileConfig, _secrets: unknown, ctx: ConnectorContex
   }
   const started = Date.now();
   try {
-    const { ready, settling } = await listFolder(config.source, (ctx.now?.() ?? new Date()).getTime());
+    const { ready, settling } = await listReadyFiles(config.source, (ctx.now?.() ?? new Date()).getTime());
     return {
       ok: true,
       status: 'ok',
@@ -223,52 +227,34 @@ function parseCursor(cursor: Cursor | null): {
   return { files };
 }
 
-async function* read(
+/**
+ * Reads files in order, skipping those the cursor has read whole (same name and content) and
+ * resuming the one it was in; the last page of each file carries the "file done" cursor. The cursor
+ * remembers only the files of `present` (a folder's files, or the files of the run).
+ */
+async function* readFiles(
+  files: AsyncIterable<FileInput> | Iterable<FileInput>,
+  present: Set<string>,
+  state: ReturnType<typeof parseCursor>,
   config: FileConfig,
-  _secrets: unknown,
-  cursor: Cursor | null,
   ctx: ReadContext,
 ): AsyncGenerator<Page> {
-  if (config.source.type === 'upload') {
-    if (!ctx.files || ctx.files.length === 0) {
-      throw new ConnectorError(
-        'RMDX_CONN_BAD_CONFIG',
-        'this connector reads uploaded files, and none came with the run',
-      );
-    }
-    for (const file of ctx.files) {
-      for await (const rows of readFileRows(file, config)) {
-        ctx.signal?.throwIfAborted();
-        yield { rows, cursor: null };
-      }
-    }
-    return;
-  }
-
-  const state = parseCursor(cursor);
-  const now = (ctx.now?.() ?? new Date()).getTime();
-  const { ready, settling } = await listFolder(config.source, now);
-  if (settling.length > 0) ctx.logger.info({ settling }, 'files still being written wait for the next run');
-  // Forget files that left the folder, so the cursor does not grow forever.
-  const present = new Set([...ready.map((f) => f.name), ...settling]);
   for (const name of Object.keys(state.files)) if (!present.has(name)) delete state.files[name];
-
-  for (const f of ready) {
-    const data = await readFile(f.full);
-    const digest = sha256(data);
-    if (state.files[f.name]?.sha256 === digest) continue;
+  for await (const file of files) {
+    const digest = sha256(file.data);
+    if (state.files[file.name]?.sha256 === digest) continue;
     const resume =
-      state.current?.name === f.name && state.current.sha256 === digest ? state.current.next : {};
-    const log = ctx.logger.child({ file: f.name });
+      state.current?.name === file.name && state.current.sha256 === digest ? state.current.next : {};
+    const log = ctx.logger.child({ file: file.name });
     log.info({ sha256: digest, resume }, 'reading file');
     const next: Record<string, number> = { ...resume };
     let rows = 0;
     let pending: SourceRow[] | null = null;
     const cursorMidFile = (): FileCursor => ({
       files: { ...state.files },
-      current: { name: f.name, sha256: digest, next: { ...next } },
+      current: { name: file.name, sha256: digest, next: { ...next } },
     });
-    for await (const page of readFileRows({ name: f.name, data }, config, resume)) {
+    for await (const page of readFileRows(file, config, resume)) {
       ctx.signal?.throwIfAborted();
       // Hold one page back, so the file's last page carries the "file done" cursor.
       if (pending) yield { rows: pending, cursor: cursorMidFile() };
@@ -276,10 +262,39 @@ async function* read(
       rows += page.length;
       pending = page;
     }
-    state.files[f.name] = { sha256: digest, size: data.length, rows };
+    state.files[file.name] = { sha256: digest, size: file.data.length, rows };
     delete state.current;
     yield { rows: pending ?? [], cursor: { files: { ...state.files } } };
   }
+}
+
+async function* read(
+  config: FileConfig,
+  _secrets: unknown,
+  cursor: Cursor | null,
+  ctx: ReadContext,
+): AsyncGenerator<Page> {
+  const state = parseCursor(cursor);
+  if (config.source.type === 'upload') {
+    if (!ctx.files || ctx.files.length === 0) {
+      throw new ConnectorError(
+        'RMDX_CONN_BAD_CONFIG',
+        'this connector reads uploaded files, and none came with the run',
+      );
+    }
+    yield* readFiles(ctx.files, new Set(ctx.files.map((f) => f.name)), state, config, ctx);
+    return;
+  }
+
+  const now = (ctx.now?.() ?? new Date()).getTime();
+  const { ready, settling } = await listReadyFiles(config.source, now);
+  if (settling.length > 0) ctx.logger.info({ settling }, 'files still being written wait for the next run');
+  // Forget files that left the folder, so the cursor does not grow forever.
+  const present = new Set([...ready.map((f) => f.name), ...settling]);
+  async function* load(): AsyncGenerator<FileInput> {
+    for (const f of ready) yield { name: f.name, data: await readFile(f.full) };
+  }
+  yield* readFiles(load(), present, state, config, ctx);
 }
 
 export const fileKind: ConnectorKind<FileConfig, Record<string, never>> = {
