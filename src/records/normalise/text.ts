@@ -1,11 +1,11 @@
 /**
  * Free text and identifiers as the hub stores them: trimmed, Unicode NFC (so "é" typed as e + U+0301
- * and "é" precomposed are one string), empty → null. Anything that is not a string is null. NUL
- * characters are dropped: Postgres text cannot hold them.
+ * and "é" precomposed are one string), empty → null. Anything that is not a string is null. A NUL
+ * character (which Postgres text cannot hold) becomes U+FFFD, so "a\0b" stays distinct from "ab".
  */
 export function cleanText(value: unknown): string | null {
   if (typeof value !== 'string') return null;
-  const text = (value.includes('\0') ? value.replace(/\0/g, '') : value).trim().normalize('NFC');
+  const text = (value.includes('\0') ? value.replace(/\0/g, '\uFFFD') : value).trim().normalize('NFC');
   return text === '' ? null : text;
 }
 

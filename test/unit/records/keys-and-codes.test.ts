@@ -68,11 +68,11 @@ describe('transport references', () => {
 });
 
 describe('text and codes', () => {
-  it('text is trimmed, NFC, empty is null, NUL dropped', () => {
+  it('text is trimmed, NFC, empty is null, NUL replaced', () => {
     expect(cleanText('  Kigali  ')).toBe('Kigali');
     expect(cleanText('Cafe\u0301')).toBe('Café');
     expect(cleanText('   ')).toBeNull();
-    expect(cleanText('a\u0000b')).toBe('ab');
+    expect(cleanText('a\u0000b')).toBe('a\uFFFDb');
     expect(cleanText(12)).toBeNull();
     expect(cleanTextList([' a ', 'a', '', 'b'])).toEqual(['a', 'b']);
     expect(cleanTextList([])).toBeNull();

@@ -220,7 +220,10 @@ describe('normaliseRecord on generated schema-valid records', () => {
     fc.assert(
       fc.property(arbitrary, (record) => {
         const row = normaliseRecord(recordType, record, ctx) as unknown as Record<string, unknown>;
-        expect(row[tableSpecs[recordType].keyColumn]).toBe(recordKey(recordType, record));
+        // Postgres text cannot hold NUL: the hub stores U+FFFD in its place.
+        expect(row[tableSpecs[recordType].keyColumn]).toBe(
+          recordKey(recordType, record)?.replace(/\0/g, '\uFFFD'),
+        );
         checkTypes(recordType, row);
       }),
       { numRuns: 200 },
