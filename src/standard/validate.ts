@@ -1,5 +1,6 @@
 import { apiError } from '../errors.js';
 import { escapePointer, type Finding, findingsFromAjv, topField } from './ajv-issues.js';
+import { KeyIndex } from './key-index.js';
 import { type Issue, type IssueCode, issueSeverity, type Severity } from './issue.js';
 import { closest, groupMessage, type IssueDetail, issueMessage, type RecordLabel } from './messages.js';
 import {
@@ -261,6 +262,9 @@ export function keyOf(recordType: RecordType, record: SubmittedRecord): string |
   return trimmed === '' ? undefined : trimmed.normalize('NFC');
 }
 
+/** Record types as small numbers (1 …), for KeyIndex. */
+const typeNumbers = Object.fromEntries(recordTypes.map((t, i) => [t, i + 1])) as Record<RecordType, number>;
+
 const contexts = new WeakMap<object, { version: string; sctx: SemanticContext }>();
 
 function semanticContextFor(version: StandardVersion, ctx: RecordContext): SemanticContext {
@@ -318,17 +322,14 @@ export interface DuplicateKey {
 
 /** Every later occurrence of a (recordType, key) already seen in the batch, in record order. */
 export function* duplicateKeys(records: readonly unknown[]): Generator<DuplicateKey> {
-  const seen = new Map<RecordType, Map<string, number>>();
+  const index = new KeyIndex(records.length);
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
     if (!isPlainObject(r) || !isRecordType(r.recordType)) continue;
     const key = keyOf(r.recordType, r as SubmittedRecord);
     if (key === undefined) continue;
-    let m = seen.get(r.recordType);
-    if (!m) seen.set(r.recordType, (m = new Map()));
-    const first = m.get(key);
-    if (first === undefined) m.set(key, i);
-    else
+    const first = index.firstIndex(typeNumbers[r.recordType], key, i);
+    if (first >= 0) {
       yield {
         recordIndex: i,
         recordType: r.recordType,
@@ -336,6 +337,7 @@ export function* duplicateKeys(records: readonly unknown[]): Generator<Duplicate
         key,
         firstIndex: first,
       };
+    }
   }
 }
 
@@ -485,7 +487,7 @@ export class Validation {
   private readonly sctx: SemanticContext;
   private readonly collector: ReportCollector;
   private readonly counts: Record<string, RecordCounts>;
-  private readonly seen = new Map<RecordType, Map<string, number>>();
+  private readonly keys: KeyIndex;
   private readonly checked = newChecked();
   private next = 0;
   private valid = 0;
@@ -528,6 +530,7 @@ export class Validation {
     }
     this.total = this.records.length;
     this.counts = emptyCounts(this.version);
+    this.keys = new KeyIndex(this.batch ? this.total : 0);
   }
 
   /** True when every record has been checked. */
@@ -537,7 +540,7 @@ export class Validation {
 
   /** Checks up to `n` more records; returns true when all are done. */
   step(n: number): boolean {
-    const { records, version, sctx, collector, checked, batch, counts, seen } = this;
+    const { records, version, sctx, collector, checked, batch, counts, keys } = this;
     const end = Math.min(this.total, this.next + n);
     const every = this.opts.progressEvery ?? 10_000;
     const onProgress = this.opts.onProgress;
@@ -558,11 +561,8 @@ export class Validation {
         }
       }
       if (recordType && batch && key !== undefined) {
-        let m = seen.get(recordType);
-        if (!m) seen.set(recordType, (m = new Map()));
-        const first = m.get(key);
-        if (first === undefined) m.set(key, i);
-        else {
+        const first = keys.firstIndex(typeNumbers[recordType], key, i);
+        if (first >= 0) {
           hasError = true;
           const keyField = recordKeyFields[recordType];
           collector.add(
