@@ -8,6 +8,10 @@ import type { Logger } from './logger.js';
 import { jsonBodyPlugin } from './api/plugins/json-body.js';
 import { installProblemHandlers } from './api/problem.js';
 import { authPlugin } from './api/plugins/auth.js';
+import { limitsPlugin } from './api/plugins/limits.js';
+import { auditRoutes } from './api/routes/audit.js';
+import { receiptRoutes } from './api/routes/receipts.js';
+import { type Evidence, evidenceFromConfig } from './evidence/index.js';
 import { buildOpenApiDocument, collectRoutes } from './api/openapi.js';
 import { batchRoutes } from './api/routes/batches.js';
 import { complianceRoutes } from './api/routes/compliance.js';
@@ -40,6 +44,8 @@ export interface AppDeps {
   /** The published versions of the standard, compiled once. */
   registry: SchemaRegistry;
   pipeline?: PipelineHandle;
+  /** Receipts and the audit chain; built from config when not given. */
+  evidence?: Evidence;
   /** Reconciliation runs (src/matcher); without it, POST /v1/reconciliation/runs only stores the run. */
   reconciler?: ReconcilerHandle;
 }
@@ -52,6 +58,8 @@ declare module 'fastify' {
     reconciler: ReconcilerHandle | undefined;
     /** The schema registry: every published version of the standard, compiled. */
     standard: SchemaRegistry;
+    /** Signs receipts and appends to the audit chain (src/evidence). */
+    evidence: Evidence;
   }
 }
 
@@ -65,6 +73,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
+    // Receiving a whole request (body included) may not take longer; see docs/limits.md.
+    requestTimeout: deps.config.receiveTimeoutSeconds * 1000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   });
   app.decorate('config', deps.config);
@@ -72,16 +82,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('pipeline', deps.pipeline);
   app.decorate('reconciler', deps.reconciler);
   app.decorate('standard', deps.registry);
+  app.decorate('evidence', deps.evidence ?? evidenceFromConfig(deps.config));
   const routes = collectRoutes(app);
   let openapi: ReturnType<typeof buildOpenApiDocument> | undefined;
   app.addSchema(problemSchema);
   installProblemHandlers(app);
   await app.register(jsonBodyPlugin, { decodedBodyLimitBytes: deps.config.decodedBodyLimitBytes });
+  // Before auth: load shedding must come before auth's database lookup.
+  await app.register(limitsPlugin, deps.config);
   await app.register(authPlugin);
   await app.register(healthRoutes);
   await app.register(docsRoutes(() => (openapi ??= buildOpenApiDocument(routes, apiVersion))));
   await app.register(keyRoutes);
   await app.register(batchRoutes);
+  await app.register(receiptRoutes);
+  await app.register(auditRoutes);
   await app.register(reconciliationRoutes);
   await app.register(matchRoutes);
   await app.register(discrepancyRoutes);

@@ -54,6 +54,30 @@ export interface Config {
   /** How long a worker holds a job before another may take it over if the worker died, in ms. @defaultValue 30000 */
   jobLockMs: number;
   /**
+   * Key-encryption key (base64 of 32 bytes) that seals the receipt signing keys in Postgres. Set the
+   * same value on every server and worker. When unset, `receiptKekFile` is used. Never logged.
+   * @see docs/evidence.md
+   */
+  receiptKek: string | undefined;
+  /** The KEK file used when RMDX_RECEIPT_KEK is unset; created (mode 0600) on first use. @defaultValue '<dataDir>/receipt-kek' */
+  receiptKekFile: string;
+  /** Requests per minute per API key, all routes. @defaultValue 3000 @see docs/limits.md */
+  rateLimitPerMinute: number;
+  /** Requests per minute per client address without an API key. @defaultValue 600 */
+  rateLimitAnonPerMinute: number;
+  /** Batch submissions (POST /v1/batches) per minute per API key. @defaultValue 120 */
+  submitRateLimitPerMinute: number;
+  /** A request not answered within this many seconds gets 503 (the work may still finish). @defaultValue 30 */
+  requestTimeoutSeconds: number;
+  /** Seconds allowed to receive a whole request, body included (slow uploads are cut off). @defaultValue 300 */
+  receiveTimeoutSeconds: number;
+  /** Requests handled at once by one process before new ones are shed with 503. @defaultValue 256 */
+  maxInFlight: number;
+  /** Event-loop delay (ms, two samples running) above which new requests are shed with 503. @defaultValue 1000 */
+  maxEventLoopDelayMs: number;
+  /** Origins allowed by CORS (exact matches); empty means no CORS headers. @defaultValue [] */
+  corsOrigins: string[];
+  /**
    * The matcher's thresholds; each has its own RMDX_MATCH_* / RMDX_COMPLIANCE_* variable, default and
    * source in src/matcher/settings.ts (listed in src/matcher/README.md).
    */
@@ -97,6 +121,16 @@ const envSchema = {
     PG_POOL_MAX: { type: 'integer', minimum: 1, maximum: 500, default: 10 },
     RMDX_QUEUE_PREFIX: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$', default: 'rmdx' },
     RMDX_JOB_LOCK_MS: { type: 'integer', minimum: 1000, maximum: 3600000, default: 30000 },
+    RMDX_RECEIPT_KEK: { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' },
+    RMDX_RECEIPT_KEK_FILE: { type: 'string', minLength: 1 },
+    RMDX_RATE_LIMIT_PER_MIN: { type: 'integer', minimum: 1, maximum: 1000000000, default: 3000 },
+    RMDX_RATE_LIMIT_ANON_PER_MIN: { type: 'integer', minimum: 1, maximum: 1000000000, default: 600 },
+    RMDX_SUBMIT_RATE_LIMIT_PER_MIN: { type: 'integer', minimum: 1, maximum: 1000000000, default: 120 },
+    RMDX_REQUEST_TIMEOUT_S: { type: 'number', exclusiveMinimum: 0, maximum: 3600, default: 30 },
+    RMDX_RECEIVE_TIMEOUT_S: { type: 'number', exclusiveMinimum: 0, maximum: 3600, default: 300 },
+    RMDX_MAX_IN_FLIGHT: { type: 'integer', minimum: 1, maximum: 100000, default: 256 },
+    RMDX_MAX_EVENT_LOOP_DELAY_MS: { type: 'integer', minimum: 10, maximum: 600000, default: 1000 },
+    RMDX_CORS_ORIGINS: { type: 'string', pattern: '^(https?://[^,\\s]+)(,https?://[^,\\s]+)*$' },
     RMDX_RECONCILE_DEBOUNCE_S: { type: 'integer', minimum: 0, maximum: 86400, default: 30 },
     RMDX_RECONCILE_MAX_WAIT_S: { type: 'integer', minimum: 0, maximum: 604800, default: 300 },
     ...settingsEnvSchema(),
@@ -166,6 +200,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPoolMax: v.PG_POOL_MAX,
     queuePrefix: v.RMDX_QUEUE_PREFIX,
     jobLockMs: v.RMDX_JOB_LOCK_MS,
+    receiptKek: v.RMDX_RECEIPT_KEK,
+    receiptKekFile: path.resolve(
+      (v.RMDX_RECEIPT_KEK_FILE as string | undefined) ?? path.join(v.RMDX_DATA_DIR as string, 'receipt-kek'),
+    ),
+    rateLimitPerMinute: v.RMDX_RATE_LIMIT_PER_MIN,
+    rateLimitAnonPerMinute: v.RMDX_RATE_LIMIT_ANON_PER_MIN,
+    submitRateLimitPerMinute: v.RMDX_SUBMIT_RATE_LIMIT_PER_MIN,
+    requestTimeoutSeconds: v.RMDX_REQUEST_TIMEOUT_S,
+    receiveTimeoutSeconds: v.RMDX_RECEIVE_TIMEOUT_S,
+    maxInFlight: v.RMDX_MAX_IN_FLIGHT,
+    maxEventLoopDelayMs: v.RMDX_MAX_EVENT_LOOP_DELAY_MS,
+    corsOrigins: v.RMDX_CORS_ORIGINS ? (v.RMDX_CORS_ORIGINS as string).split(',') : [],
     matcher,
     reconcileDebounceSeconds: v.RMDX_RECONCILE_DEBOUNCE_S,
     reconcileMaxWaitSeconds: v.RMDX_RECONCILE_MAX_WAIT_S,

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { embeddedUrl, startEmbeddedPostgres, type EmbeddedCluster } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
+import { batchesMissingCompletion, type Evidence, evidenceFromConfig } from './evidence/index.js';
 import type { Logger } from './logger.js';
 import { createReconciler, type Reconciler } from './matcher/reconciler.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
@@ -74,14 +75,24 @@ export function createHubPipeline(o: {
   runWorkers: boolean;
   /** When given, a finished batch schedules a debounced reconciliation of the cells it touched. */
   reconciler?: Pick<Reconciler, 'onBatchFinished'>;
+  /** Receipts and the audit chain; built from config when not given. */
+  evidence?: Evidence;
 }): Pipeline {
   const reconciler = o.reconciler;
-  return createPipeline({
+  const evidence = o.evidence ?? evidenceFromConfig(o.config);
+  // First: the completion receipt and `batch.finished` audit entry (idempotent, once per finish).
+  const completion = (batch: Parameters<Evidence['recordCompletion']>[1]) =>
+    evidence.recordCompletion(o.pool, batch).then(() => undefined);
+  const withCompletion = (hooks: NonNullable<Parameters<typeof createPipeline>[0]['onBatchFinished']>) => [
+    completion,
+    ...hooks,
+  ];
+  const pipeline = createPipeline({
     config: o.config,
     pool: o.pool,
     logger: o.logger,
     runWorkers: o.runWorkers,
-    onBatchFinished: reconciler ? [(batch) => reconciler.onBatchFinished(batch)] : [],
+    onBatchFinished: withCompletion(reconciler ? [(batch) => reconciler.onBatchFinished(batch)] : []),
 
     validator: {
       validateRecord: (version, record, index, ctx) =>
@@ -90,6 +101,36 @@ export function createHubPipeline(o: {
     },
     store: { persistRecords },
   });
+  if (!o.runWorkers) return pipeline;
+  const start = pipeline.start.bind(pipeline);
+  return Object.assign(pipeline, {
+    async start() {
+      await start();
+      // A process killed between a batch's finish and its receipt: issue what is missing.
+      void backfillCompletionEvidence(o.pool, evidence, o.logger);
+    },
+  });
+}
+
+/** Issues completion receipts for finished batches that lack one (after a crash); returns how many. */
+export async function backfillCompletionEvidence(
+  pool: pg.Pool,
+  evidence: Evidence,
+  logger: Logger,
+): Promise<number> {
+  let n = 0;
+  try {
+    for (;;) {
+      const missing = await batchesMissingCompletion(pool, 100);
+      for (const b of missing) await evidence.recordCompletion(pool, b);
+      n += missing.length;
+      if (missing.length < 100) break;
+    }
+    if (n > 0) logger.info({ receipts: n }, 'issued missing completion receipts');
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'could not backfill completion receipts');
+  }
+  return n;
 }
 
 /** The matcher's runs (BullMQ on REDIS_URL, else in-process), judged against the standard's codelists. */

@@ -11,6 +11,8 @@ import {
 } from '../db/queries/batches.js';
 import { withTransaction, type PoolClient } from '../db/pool.js';
 import { apiError } from '../errors.js';
+import { actorOf } from '../evidence/audit.js';
+import type { Evidence, SignedReceipt } from '../evidence/index.js';
 import type { Issue } from '../standard/issue.js';
 
 /** What intake needs to know of a document before it accepts it: a valid envelope. */
@@ -37,12 +39,20 @@ export interface Submission {
   envelope: EnvelopeCheck;
   origin?: 'push' | 'connector';
   connectorId?: string | null;
+  /**
+   * Signs the acceptance receipt and appends `batch.received` to the audit chain in the same
+   * transaction as the batch. Pass it (app.evidence) wherever batches are accepted; a batch accepted
+   * without it gets its acceptance evidence late, when it finishes.
+   */
+  evidence?: Evidence;
 }
 
 export interface Accepted {
   batch: BatchRow;
   /** False when the same key and body were posted before: the first batch is returned. */
   created: boolean;
+  /** The signed acceptance receipt of a new batch (when `evidence` was given). */
+  receipt?: SignedReceipt;
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -102,7 +112,13 @@ export async function acceptBatch(pool: pg.Pool, s: Submission, client?: PoolCli
     });
     if (inserted) {
       await insertBatchPayload(db, id, s.raw);
-      return { batch: inserted, created: true };
+      // Last in the transaction: the audit chain's lock is held only until the commit just after.
+      const receipt = await s.evidence?.recordAcceptance(
+        db,
+        inserted,
+        s.origin === 'connector' && s.connectorId ? `connector:${s.connectorId}` : actorOf(s.principal),
+      );
+      return { batch: inserted, created: true, receipt };
     }
     // The key was used before (perhaps by a concurrent request that has just committed).
     const existing = (await findBatchByIdempotencyKey(db, scope, s.idempotencyKey))!;

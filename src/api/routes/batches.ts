@@ -14,6 +14,7 @@ import { resetFailedChunks } from '../../db/queries/batch-chunks.js';
 import { apiError } from '../../errors.js';
 import { acceptBatch } from '../../intake/accept-batch.js';
 import { checkEnvelope } from '../../intake/envelope.js';
+import { signedReceiptSchema } from '../../evidence/receipt-schema.js';
 import { problemResponses } from '../schemas/problem.js';
 import { batchView, batchViewSchema } from '../views/batch-view.js';
 
@@ -114,7 +115,19 @@ export const batchRoutes: FastifyPluginAsync = async (app) => {
               status: { type: 'string' },
               sha256: { type: 'string' },
               replayed: { type: 'boolean', description: 'True when this key and body were accepted before.' },
-              links: { type: 'object', properties: { self: { type: 'string' }, issues: { type: 'string' } } },
+              links: {
+                type: 'object',
+                properties: {
+                  self: { type: 'string' },
+                  issues: { type: 'string' },
+                  receipts: { type: 'string' },
+                },
+              },
+              receipt: {
+                ...signedReceiptSchema,
+                description:
+                  'The signed acceptance receipt (new batches only; a replay finds it at links.receipts).',
+              },
             },
           },
           ...problemResponses,
@@ -142,13 +155,14 @@ export const batchRoutes: FastifyPluginAsync = async (app) => {
         );
       }
       const envelope = checkEnvelope(app.standard, doc as Record<string, unknown>);
-      const { batch, created } = await acceptBatch(app.db, {
+      const { batch, created, receipt } = await acceptBatch(app.db, {
         principal: request.principal!,
         idempotencyKey: key,
         raw: request.rawBody!,
         decoded: request.decodedBody!,
         contentEncoding: (request.headers['content-encoding'] as string | undefined) ?? null,
         envelope,
+        evidence: app.evidence,
       });
       if (created) {
         request.log.info(
@@ -170,7 +184,8 @@ export const batchRoutes: FastifyPluginAsync = async (app) => {
           status: batch.status,
           sha256: batch.content_sha256,
           replayed: !created,
-          links: batchView(batch).links,
+          links: { ...batchView(batch).links, receipts: `/v1/batches/${batch.id}/receipts` },
+          ...(receipt ? { receipt } : {}),
         });
     },
   );

@@ -3,7 +3,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import { createApiKey } from '../../auth/keys.js';
 import { roles } from '../../auth/roles.js';
 import { getApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../../db/queries/api-keys.js';
+import { withTransaction } from '../../db/pool.js';
 import { apiError } from '../../errors.js';
+import { actorOf, appendAudit } from '../../evidence/audit.js';
 import { problemResponses } from '../schemas/problem.js';
 
 const keyView = {
@@ -108,11 +110,20 @@ export const keyRoutes: FastifyPluginAsync = async (app) => {
           `A ${role} key acts for the whole region; leave out \`country\``,
         );
       }
-      const { key, row } = await createApiKey(app.db, {
-        name,
-        role,
-        country,
-        createdBy: request.principal!.keyId,
+      const { key, row } = await withTransaction(app.db, async (client) => {
+        const issued = await createApiKey(client, {
+          name,
+          role,
+          country,
+          createdBy: request.principal!.keyId,
+        });
+        await appendAudit(client, {
+          type: 'key.issued',
+          actor: actorOf(request.principal),
+          subject: `key:${issued.row.id}`,
+          data: { name, role, country: issued.row.country, prefix: issued.row.key_prefix },
+        });
+        return issued;
       });
       request.log.info({ keyId: row.id, role, country }, 'api key issued');
       return reply.status(201).send({ key, apiKey: view(row) });
@@ -131,9 +142,20 @@ export const keyRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request) => {
-      if (!(await getApiKey(app.db, request.params.id)))
-        throw apiError('RMDX_ERR_NOT_FOUND', `No API key ${request.params.id}`);
-      const row = (await revokeApiKey(app.db, request.params.id))!;
+      const before = await getApiKey(app.db, request.params.id);
+      if (!before) throw apiError('RMDX_ERR_NOT_FOUND', `No API key ${request.params.id}`);
+      const row = await withTransaction(app.db, async (client) => {
+        const revoked = (await revokeApiKey(client, request.params.id))!;
+        if (!before.revoked_at) {
+          await appendAudit(client, {
+            type: 'key.revoked',
+            actor: actorOf(request.principal),
+            subject: `key:${revoked.id}`,
+            data: { name: revoked.name, role: revoked.role, country: revoked.country },
+          });
+        }
+        return revoked;
+      });
       request.log.info({ keyId: row.id }, 'api key revoked');
       return view(row);
     },

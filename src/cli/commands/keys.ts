@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 
 import { createApiKey } from '../../auth/keys.js';
 import { roles, type Role } from '../../auth/roles.js';
-import { listApiKeys, revokeApiKey } from '../../db/queries/api-keys.js';
+import { getApiKey, listApiKeys, revokeApiKey } from '../../db/queries/api-keys.js';
+import { withTransaction } from '../../db/pool.js';
+import { appendAudit } from '../../evidence/audit.js';
 import { withDatabase } from '../with-database.js';
 
 /** `rmdx keys …`: issue, list and revoke API keys directly in the database. */
@@ -29,7 +31,16 @@ export function registerKeyCommands(program: Command): void {
         if (country && !registry.get(registry.latest).codelists.memberState.has(country)) {
           throw new Error(`--country ${country} is not a member state of the standard`);
         }
-        const { key, row } = await createApiKey(pool, { name: opts.name, role, country });
+        const { key, row } = await withTransaction(pool, async (client) => {
+          const issued = await createApiKey(client, { name: opts.name, role, country });
+          await appendAudit(client, {
+            type: 'key.issued',
+            actor: 'cli',
+            subject: `key:${issued.row.id}`,
+            data: { name: opts.name, role, country: issued.row.country, prefix: issued.row.key_prefix },
+          });
+          return issued;
+        });
         if (opts.json)
           console.log(
             JSON.stringify({ key, id: row.id, role: row.role, country: row.country, name: row.name }),
@@ -70,7 +81,20 @@ export function registerKeyCommands(program: Command): void {
     .description('revoke a key at once')
     .action(async (id: string) => {
       await withDatabase(async ({ pool }) => {
-        const row = await revokeApiKey(pool, id);
+        const row = await withTransaction(pool, async (client) => {
+          const before = await getApiKey(client, id);
+          if (!before) return undefined;
+          const revoked = (await revokeApiKey(client, id))!;
+          if (!before.revoked_at) {
+            await appendAudit(client, {
+              type: 'key.revoked',
+              actor: 'cli',
+              subject: `key:${id}`,
+              data: { name: revoked.name, role: revoked.role, country: revoked.country },
+            });
+          }
+          return revoked;
+        });
         if (!row) throw new Error(`no key ${id}`);
         console.log(`revoked ${row.id} (${row.name})`);
       });
