@@ -23,6 +23,7 @@ import { publicStatisticsRoutes } from './api/routes/public-statistics.js';
 import { docsRoutes } from './api/routes/docs.js';
 import { healthRoutes } from './api/routes/health.js';
 import { keyRoutes } from './api/routes/keys.js';
+import { recordRoutes } from './api/routes/records.js';
 import { schemaRoutes } from './api/routes/schemas.js';
 import { validateRoutes } from './api/routes/validate.js';
 import { problemSchema } from './api/schemas/problem.js';
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(docsRoutes(() => (openapi ??= buildOpenApiDocument(routes, apiVersion))));
   await app.register(keyRoutes);
   await app.register(batchRoutes);
+  await app.register(recordRoutes);
   await app.register(receiptRoutes);
   await app.register(auditRoutes);
   await app.register(reconciliationRoutes);
