@@ -15,6 +15,10 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, application_name: 'rmdx' });
   // An idle client losing its connection (e.g. Postgres restarting) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor may a client checked out of the pool (pg-pool removes its own listener while a client is
+  // lent): Postgres restarting while a client is held between two queries would emit an unhandled
+  // 'error'. The query in progress, or the next one, fails instead, and release discards the client.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
