@@ -20,7 +20,7 @@ const words = {
     issues: (n: string) => `Issues (${n} listed)`,
     groups: (cap: string) => `More of the same kind (past the first ${cap} of each)`,
     noIssues: 'No issues.',
-    checked: (s: string) => `Checked in ${s} s.`,
+    checked: (s: string) => `Checked in ${s}.`,
   },
   fr: {
     batch: 'envoi',
@@ -38,7 +38,7 @@ const words = {
     issues: (n: string) => `Anomalies (${n} listées)`,
     groups: (cap: string) => `Autres anomalies du même genre (au-delà des ${cap} premières de chaque)`,
     noIssues: 'Aucune anomalie.',
-    checked: (s: string) => `Contrôlé en ${s} s.`,
+    checked: (s: string) => `Contrôlé en ${s}.`,
   },
 } as const;
 
@@ -66,17 +66,19 @@ function issueLine(i: Issue | IssueGroup, lang: Lang, count?: number): string {
 export function formatReportText(report: ValidationReport, opts: TextReportOptions): string {
   const { lang } = opts;
   const w = words[lang];
+  // French puts a space before the colon.
+  const colon = lang === 'fr' ? ' :' : ':';
   const t = report.totals;
   const out: string[] = [];
   const kind = report.kind === 'batch' ? w.batch : w.record;
   out.push(`rmdx validate ${opts.source} — ${kind}, ${w.version} ${report.schemaVersion}`);
   out.push(
-    `${report.valid ? w.valid : w.invalid}: ${w.errors(num(t.errors, lang))}, ${w.warnings(num(t.warnings, lang))} ` +
+    `${report.valid ? w.valid : w.invalid}${colon} ${w.errors(num(t.errors, lang))}, ${w.warnings(num(t.warnings, lang))} ` +
       `${w.inRecords(num(t.records, lang))} (${w.validInvalid(num(t.valid, lang), num(t.invalid, lang))})`,
   );
   const rows = Object.entries(report.counts).filter(([, c]) => c.valid + c.invalid > 0);
   if (rows.length > 0) {
-    out.push('', `${w.byType}:`);
+    out.push('', `${w.byType}${colon}`);
     for (const [type, c] of rows) {
       out.push(
         `  ${type.padEnd(16)} ${num(c.valid, lang).padStart(10)} ${w.validCol.padEnd(8)} ${num(c.invalid, lang).padStart(10)} ${w.invalidCol}`,
@@ -86,13 +88,21 @@ export function formatReportText(report: ValidationReport, opts: TextReportOptio
   out.push('');
   if (report.issues.length === 0 && report.groups.length === 0) out.push(w.noIssues);
   if (report.issues.length > 0) {
-    out.push(`${w.issues(num(report.issues.length, lang))}:`);
+    out.push(`${w.issues(num(report.issues.length, lang))}${colon}`);
     for (const i of report.issues) out.push(issueLine(i, lang));
   }
   if (report.groups.length > 0) {
-    out.push('', `${w.groups(num(opts.groupCap, lang))}:`);
+    out.push('', `${w.groups(num(opts.groupCap, lang))}${colon}`);
     for (const g of report.groups) out.push(issueLine(g, lang, g.count));
   }
-  if (opts.elapsedMs !== undefined) out.push('', w.checked((opts.elapsedMs / 1000).toFixed(1)));
+  if (opts.elapsedMs !== undefined)
+    out.push(
+      '',
+      w.checked(
+        opts.elapsedMs < 1000
+          ? `${Math.round(opts.elapsedMs)} ms`
+          : `${(opts.elapsedMs / 1000).toFixed(1)} s`,
+      ),
+    );
   return `${out.join('\n')}\n`;
 }
