@@ -10,6 +10,31 @@ import {
   type MatcherSettings,
 } from './matcher/settings.js';
 
+/** Connector settings (RMDX_CONNECTOR_*), documented in src/connectors/README.md. */
+export interface ConnectorConfig {
+  /**
+   * Key sealing connector secrets (base64 of 32 bytes), the same on every server and worker. When
+   * unset, `secretKeyFile` is used. Never logged.
+   */
+  secretKey: string | undefined;
+  /** The key file used when RMDX_CONNECTOR_SECRET_KEY is unset; created (mode 0600) on first use. @defaultValue '<dataDir>/connector-secret-key' */
+  secretKeyFile: string;
+  /** Older keys (comma-separated base64) that still open secrets sealed before a rotation. */
+  secretKeyPrevious: string | undefined;
+  /** Where the installed mappings live (one folder per national format). @defaultValue the repository's connectors/ */
+  dir: string | undefined;
+  /** Failed runs in a row after which a connector pauses itself. @defaultValue 5 */
+  pauseAfter: number;
+  /** Attempts per run when it fails transiently (source down, timeouts), with backoff and jitter. @defaultValue 3 */
+  runAttempts: number;
+  /** First wait before another attempt, ms; doubled each attempt, jittered. @defaultValue 30000 */
+  retryBaseMs: number;
+  /** Connector runs at once per process running workers. @defaultValue 2 */
+  concurrency: number;
+  /** How often the in-process scheduler (no Redis) and the runs sweeper look, seconds. @defaultValue 15 */
+  tickSeconds: number;
+}
+
 /**
  * Everything RMDX reads from its environment, validated once at boot.
  * A bad value stops start-up with a message naming the variable.
@@ -86,6 +111,8 @@ export interface Config {
   reconcileDebounceSeconds: number;
   /** Longest a touched corridor and month waits for its run under a stream of batches, seconds. @defaultValue 300 */
   reconcileMaxWaitSeconds: number;
+  /** Connectors (src/connectors): secrets, mappings, scheduling and retries. @see src/connectors/README.md */
+  connectors: ConnectorConfig;
   /** A reporting month M is due by the end (UTC) of this day of month M+1; later is "late". @defaultValue 15 */
   reportingDeadlineDay: number;
   /** A console session ends after this many minutes without a request. @defaultValue 60 */
@@ -134,6 +161,18 @@ const envSchema = {
     RMDX_RECONCILE_DEBOUNCE_S: { type: 'integer', minimum: 0, maximum: 86400, default: 30 },
     RMDX_RECONCILE_MAX_WAIT_S: { type: 'integer', minimum: 0, maximum: 604800, default: 300 },
     ...settingsEnvSchema(),
+    RMDX_CONNECTOR_SECRET_KEY: { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' },
+    RMDX_CONNECTOR_SECRET_KEY_FILE: { type: 'string', minLength: 1 },
+    RMDX_CONNECTOR_SECRET_KEY_PREVIOUS: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$',
+    },
+    RMDX_CONNECTORS_DIR: { type: 'string', minLength: 1 },
+    RMDX_CONNECTOR_PAUSE_AFTER: { type: 'integer', minimum: 1, maximum: 1000, default: 5 },
+    RMDX_CONNECTOR_RUN_ATTEMPTS: { type: 'integer', minimum: 1, maximum: 20, default: 3 },
+    RMDX_CONNECTOR_RETRY_BASE_MS: { type: 'integer', minimum: 0, maximum: 3600000, default: 30000 },
+    RMDX_CONNECTOR_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 64, default: 2 },
+    RMDX_CONNECTOR_TICK_S: { type: 'integer', minimum: 1, maximum: 3600, default: 15 },
     RMDX_REPORTING_DEADLINE_DAY: { type: 'integer', minimum: 1, maximum: 28, default: 15 },
     RMDX_SESSION_IDLE_MIN: { type: 'integer', minimum: 1, maximum: 1440, default: 60 },
     RMDX_SESSION_MAX_H: { type: 'integer', minimum: 1, maximum: 720, default: 12 },
@@ -215,6 +254,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     matcher,
     reconcileDebounceSeconds: v.RMDX_RECONCILE_DEBOUNCE_S,
     reconcileMaxWaitSeconds: v.RMDX_RECONCILE_MAX_WAIT_S,
+    connectors: {
+      secretKey: v.RMDX_CONNECTOR_SECRET_KEY,
+      secretKeyFile: path.resolve(
+        (v.RMDX_CONNECTOR_SECRET_KEY_FILE as string | undefined) ??
+          path.join(v.RMDX_DATA_DIR as string, 'connector-secret-key'),
+      ),
+      secretKeyPrevious: v.RMDX_CONNECTOR_SECRET_KEY_PREVIOUS,
+      dir: v.RMDX_CONNECTORS_DIR ? path.resolve(v.RMDX_CONNECTORS_DIR as string) : undefined,
+      pauseAfter: v.RMDX_CONNECTOR_PAUSE_AFTER,
+      runAttempts: v.RMDX_CONNECTOR_RUN_ATTEMPTS,
+      retryBaseMs: v.RMDX_CONNECTOR_RETRY_BASE_MS,
+      concurrency: v.RMDX_CONNECTOR_CONCURRENCY,
+      tickSeconds: v.RMDX_CONNECTOR_TICK_S,
+    },
     reportingDeadlineDay: v.RMDX_REPORTING_DEADLINE_DAY,
     sessionIdleMinutes: v.RMDX_SESSION_IDLE_MIN,
     sessionMaxHours: v.RMDX_SESSION_MAX_H,
