@@ -11,6 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 
 import autocannon from 'autocannon';
@@ -100,7 +101,10 @@ function startHello(port: number): RunningProcess {
 
 async function main() {
   console.log(
-    `bench:load — ${DURATION} s mixed load, ${CONNECTIONS} connections, submissions of ${BATCH_RECORDS} records; baseline ${BASELINE} s`,
+    `bench:load — ${DURATION} s mixed load, ${CONNECTIONS} connections, submissions of ${BATCH_RECORDS} records; baseline ${BASELINE} s; ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
   );
   const env = await benchEnv();
   const procs: RunningProcess[] = [];
@@ -304,6 +308,12 @@ async function main() {
     const growth = ((end.mib - mid.mib) / mid.mib) * 100;
     console.log(
       `hub RSS: ${fmt(at(1).mib, 0)} MiB at 1 s, ${fmt(mid.mib, 0)} MiB at ${fmt(mid.t, 0)} s, ${fmt(end.mib, 0)} MiB at ${fmt(end.t, 0)} s: ${growth >= 0 ? '+' : ''}${fmt(growth, 1)} % over the last 30 s`,
+    );
+    console.log(
+      `load average at the end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (a shared machine: compare ratios)`,
     );
     const errors = runs.reduce((n, r) => n + r.errors + r.non2xx, 0);
     const ok = errors === 0 && growth < 10;

@@ -15,6 +15,8 @@ import { type Evidence, evidenceFromConfig } from './evidence/index.js';
 import { buildOpenApiDocument, collectRoutes } from './api/openapi.js';
 import { batchRoutes } from './api/routes/batches.js';
 import { complianceRoutes } from './api/routes/compliance.js';
+import { connectorRoutes } from './api/routes/connectors.js';
+import type { ConnectorsContext } from './connectors/manage.js';
 import { discrepancyRoutes } from './api/routes/discrepancies.js';
 import { matchRoutes } from './api/routes/matches.js';
 import { reconciliationRoutes } from './api/routes/reconciliation.js';
@@ -49,6 +51,8 @@ export interface AppDeps {
   evidence?: Evidence;
   /** Reconciliation runs (src/matcher); without it, POST /v1/reconciliation/runs only stores the run. */
   reconciler?: ReconcilerHandle;
+  /** Connectors (src/connectors); with a scheduler, /v1/connectors can run them. Built from config when not given. */
+  connectors?: ConnectorsContext;
 }
 
 declare module 'fastify' {
@@ -103,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(matchRoutes);
   await app.register(discrepancyRoutes);
   await app.register(complianceRoutes);
+  await app.register(connectorRoutes, { connectors: deps.connectors });
   await app.register(schemaRoutes);
   await app.register(validateRoutes);
   await app.register(publicStatisticsRoutes);

@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { ensureBootstrapKey } from './auth/keys.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { createHubConnectors } from './connectors/hub.js';
 import { createLogger } from './logger.js';
 import { createHubPipeline, createHubReconciler, openDatabase } from './runtime.js';
 import { loadRegistry } from './standard/registry.js';
@@ -36,7 +37,24 @@ async function main() {
     runWorkers: config.workersInServer,
     reconciler,
   });
-  const app = await buildApp({ config, db: database.pool, logger, registry, pipeline, reconciler });
+  // Connector runs and schedules: where the pipeline's workers run (always, without Redis).
+  const connectors = createHubConnectors({
+    config,
+    pool: database.pool,
+    logger,
+    registry,
+    pipeline,
+    runWorkers: config.workersInServer || !config.redisUrl,
+  });
+  const app = await buildApp({
+    config,
+    db: database.pool,
+    logger,
+    registry,
+    pipeline,
+    reconciler,
+    connectors: connectors.context,
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -50,6 +68,7 @@ async function main() {
     timer.unref();
     try {
       await app.close();
+      await connectors.scheduler.close();
       await pipeline.close();
       await reconciler.close();
       await database.close();
@@ -61,6 +80,7 @@ async function main() {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   await pipeline.start();
+  await connectors.scheduler.start();
   await reconciler.start();
   await app.listen({ port: config.port, host: config.host });
   const base = config.publicUrl;

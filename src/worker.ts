@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 
 import { loadConfig } from './config.js';
+import { createHubConnectors } from './connectors/hub.js';
 import { createLogger } from './logger.js';
 import { createHubPipeline, createHubReconciler, loadRegistry, openDatabase } from './runtime.js';
 
@@ -28,7 +29,16 @@ export async function runWorkerProcess(): Promise<void> {
     runWorkers: true,
     reconciler,
   });
+  const connectors = createHubConnectors({
+    config,
+    pool: database.pool,
+    logger,
+    registry,
+    pipeline,
+    runWorkers: true,
+  });
   await pipeline.start();
+  await connectors.scheduler.start();
   await reconciler.start();
   logger.info({ concurrency: config.workerConcurrency }, 'worker started');
 
@@ -42,6 +52,7 @@ export async function runWorkerProcess(): Promise<void> {
   });
   const timer = setTimeout(() => process.exit(1), 30_000);
   timer.unref();
+  await connectors.scheduler.close();
   await pipeline.close();
   await reconciler.close();
   await database.close();
