@@ -15,12 +15,11 @@
 import net from 'node:net';
 import path from 'node:path';
 
-import { buildApp } from '../src/app.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { addMonths, currentPeriod } from '../src/console/completeness.js';
 import { createLogger } from '../src/logger.js';
-import { createHubPipeline, loadRegistry, openDatabase } from '../src/runtime.js';
-import { loadDemo } from './lib/load-demo.js';
+import { loadRegistry, openDatabase } from '../src/runtime.js';
+import { assembleHub, loadDemo } from './lib/load-demo.js';
 
 const args = new Set(process.argv.slice(2));
 
@@ -63,11 +62,9 @@ async function main() {
     });
     config = { ...config, port: free, publicUrl: process.env.RMDX_PUBLIC_URL ?? `http://localhost:${free}` };
   }
-  const registry = loadRegistry();
-  const pipeline = createHubPipeline({ config, pool: database.pool, logger, registry, runWorkers: true });
-  const app = await buildApp({ config, db: database.pool, logger, registry, pipeline });
-  await pipeline.start();
-  say(`pipeline: ${pipeline.kind === 'bullmq' ? 'BullMQ on REDIS_URL' : 'inline (no Redis)'}`);
+  const hub = await assembleHub({ config, pool: database.pool, logger, registry: loadRegistry() });
+  const { app } = hub;
+  say(`pipeline: ${hub.pipeline.kind === 'bullmq' ? 'BullMQ on REDIS_URL' : 'inline (no Redis)'}`);
 
   const to = addMonths(currentPeriod(), -1);
   const started = Date.now();
@@ -75,8 +72,7 @@ async function main() {
   say(`loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const stop = async () => {
-    await app.close();
-    await pipeline.close();
+    await hub.close();
     await database.close();
   };
   if (args.has('--no-serve')) {

@@ -166,7 +166,8 @@ function staticRecords(c: string, p: StateProfile, first: string, r: Rng, sitesP
     const coop = `${c}-COOP-${pad(1 + (i % 4), 3)}`;
     const mineral = p.minerals[i % p.minerals.length]!;
     const inspected = status !== 'blue';
-    const inspectionDate = addDays(`${first}-01`, -30 - Math.floor(r() * 300));
+    // The annual inspection round falls in the first month shown.
+    const inspectionDate = day(first, 1 + Math.floor(r() * 27));
     out.push({
       recordType: 'mineSite',
       siteId,
@@ -268,7 +269,8 @@ export function demoDataset(opts: {
         const massKg = gold ? round(2 + r() * 40, 2) : Math.round(3000 + r() * 22000);
         const gradePct = gold ? round(88 + r() * 11) : round(35 + r() * 35);
         const valueUsd = Math.round(massKg * price[mineral]! * (0.9 + r() * 0.2));
-        const shippedOn = day(period, 2 + Math.floor(r() * 24));
+        // Shipped from the 12th: the lots, transfers and certificate before it fall in the same month.
+        const shippedOn = day(period, 12 + Math.floor(r() * 15));
         const seq = ++certSeq;
         const certificateNumber = `${c}-${period.slice(0, 4)}-${pad(seq, 6)}`;
         const tag = `${c}-${period}-${pad(i + 1, 3)}`;
@@ -281,7 +283,7 @@ export function demoDataset(opts: {
           out.push({
             recordType: 'lot',
             lotNumber,
-            registeredAt: `${addDays(shippedOn, -20 + k)}T08:00:00Z`,
+            registeredAt: `${addDays(shippedOn, -10 + k)}T08:00:00Z`,
             custodianId: `${c}-COOP-${pad(1 + ((i + k) % 4), 3)}`,
             mineral,
             mass: round(massKg / 2, 2),
@@ -299,7 +301,7 @@ export function demoDataset(opts: {
             lotNumber,
             fromActorId: `${c}-COOP-${pad(1 + ((i + k) % 4), 3)}`,
             toActorId: exporterId,
-            occurredAt: `${addDays(shippedOn, -10 + k)}T14:00:00Z`,
+            occurredAt: `${addDays(shippedOn, -6 + k)}T14:00:00Z`,
             mass: round(massKg / 2, 2),
             unit: 'KGM',
             priceUsd: Math.round((valueUsd / 2) * 0.85),

@@ -3,10 +3,15 @@
  * waits for every batch, back-dates the submissions to spread them over the year, and runs the
  * matcher for each month when this hub has it. Used by `npm run demo` and the browser tests.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type pg from 'pg';
 
+import { buildApp } from '../../src/app.js';
 import { createApiKey } from '../../src/auth/keys.js';
+import type { Config } from '../../src/config.js';
+import type { Logger } from '../../src/logger.js';
+import { createHubPipeline, createHubReconciler } from '../../src/runtime.js';
+import type { SchemaRegistry } from '../../src/standard/registry.js';
 import { demoDataset, demoStates, type DemoBatch } from './demo-data.js';
 
 export interface DemoLoad {
@@ -24,6 +29,47 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`demo: timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The hub as `npm start` runs it (app, pipeline, reconciler in one process), on this config and pool. */
+export async function assembleHub(o: {
+  config: Config;
+  pool: pg.Pool;
+  logger: Logger;
+  registry: SchemaRegistry;
+}) {
+  const reconciler = createHubReconciler({ ...o, runWorkers: true });
+  const pipeline = createHubPipeline({ ...o, runWorkers: true, reconciler });
+  const app = await buildApp({
+    config: o.config,
+    db: o.pool,
+    logger: o.logger,
+    registry: o.registry,
+    pipeline,
+    reconciler,
+  });
+  await pipeline.start();
+  await reconciler.start();
+  return {
+    app,
+    pipeline,
+    reconciler,
+    async close() {
+      await app.close();
+      await pipeline.close();
+      await reconciler.close();
+    },
+  };
+}
+
+/** As a national system should: a 503 or 429 is retried after its Retry-After. */
+async function politely(send: () => Promise<LightMyRequestResponse>): Promise<LightMyRequestResponse> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await send();
+    if ((res.statusCode !== 503 && res.statusCode !== 429) || attempt >= 30) return res;
+    const wait = Number(res.headers['retry-after'] ?? 1);
+    await new Promise((r) => setTimeout(r, Math.min(10, Math.max(0.2, wait)) * 1000));
   }
 }
 
@@ -53,22 +99,24 @@ export async function loadDemo(
   );
   const accepted: { id: string; b: DemoBatch }[] = [];
   for (const b of dataset) {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/batches',
-      headers: {
-        authorization: `Bearer ${submitterKeys[b.country]}`,
-        'idempotency-key': `demo-${b.country}-${b.period}-v1`,
-      },
-      payload: {
-        schemaVersion: '1.0.0',
-        reportingCountry: b.country,
-        period: b.period,
-        submissionRef: `${b.country}-RMD-${b.period}`,
-        source: { system: `${b.country} national mineral database`, version: '2.4' },
-        records: b.records,
-      },
-    });
+    const res = await politely(() =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/batches',
+        headers: {
+          authorization: `Bearer ${submitterKeys[b.country]}`,
+          'idempotency-key': `demo-${b.country}-${b.period}-v1`,
+        },
+        payload: {
+          schemaVersion: '1.0.0',
+          reportingCountry: b.country,
+          period: b.period,
+          submissionRef: `${b.country}-RMD-${b.period}`,
+          source: { system: `${b.country} national mineral database`, version: '2.4' },
+          records: b.records,
+        },
+      }),
+    );
     if (res.statusCode !== 202) throw new Error(`demo: ${b.country} ${b.period} was refused: ${res.body}`);
     accepted.push({ id: res.json().batchId, b });
   }
@@ -102,37 +150,54 @@ export async function loadDemo(
     log('this hub has no matcher yet (POST /v1/reconciliation/runs): reconciliation skipped');
     return { batches, reconciliation, secretariatKey };
   }
-  for (const period of periods) {
-    const res = await app.inject({
+  // One run over the whole year: every corridor and month, lags across months included.
+  const period = periods[0]!;
+  const periodTo = periods[periods.length - 1]!;
+  const res = await politely(() =>
+    app.inject({
       method: 'POST',
       url: '/v1/reconciliation/runs',
       headers: { authorization: `Bearer ${secretariatKey}` },
-      payload: { period },
-    });
-    if (res.statusCode >= 300) {
-      reconciliation.push({ period, status: `refused: ${res.statusCode} ${res.body.slice(0, 200)}` });
-      continue;
-    }
-    const run = res.json() as { id?: string; runId?: string; status?: string };
-    const runId = run.runId ?? run.id;
-    let status = run.status ?? 'queued';
-    if (runId) {
-      status = await until(
-        `reconciliation of ${period}`,
-        async () => {
-          const r = await app.inject({
-            method: 'GET',
-            url: `/v1/reconciliation/runs/${runId}`,
-            headers: { authorization: `Bearer ${secretariatKey}` },
-          });
-          const s = (r.json() as { status?: string }).status;
-          return s && !['queued', 'running', 'pending', 'waiting', 'active'].includes(s) ? s : undefined;
-        },
-        300_000,
-      );
-    }
-    reconciliation.push({ period, runId, status });
+      payload: { period, periodTo },
+    }),
+  );
+  if (res.statusCode >= 300) {
+    reconciliation.push({ period, status: `refused: ${res.statusCode} ${res.body.slice(0, 200)}` });
+  } else {
+    const runId = (res.json() as { id: string }).id;
+    const status = await until(
+      `the reconciliation run ${runId}`,
+      async () => {
+        const r = await app.inject({
+          method: 'GET',
+          url: `/v1/reconciliation/runs/${runId}`,
+          headers: { authorization: `Bearer ${secretariatKey}` },
+        });
+        const s = (r.json() as { status?: unknown }).status;
+        return s === 'completed' || s === 'failed' ? s : undefined;
+      },
+      600_000,
+    );
+    reconciliation.push({ period: `${period}..${periodTo}`, runId, status });
   }
   log(`reconciliation: ${reconciliation.map((r) => `${r.period} ${r.status}`).join(', ')}`);
+  const found = await app.inject({
+    method: 'GET',
+    url: '/v1/discrepancies?limit=1000',
+    headers: { authorization: `Bearer ${secretariatKey}` },
+  });
+  if (found.statusCode === 200) {
+    const byCode = new Map<string, number>();
+    for (const d of (found.json() as { items: { code: string }[] }).items)
+      byCode.set(d.code, (byCode.get(d.code) ?? 0) + 1);
+    log(
+      `discrepancies: ${
+        [...byCode]
+          .sort()
+          .map(([c, n]) => `${c} ${n}`)
+          .join(', ') || 'none'
+      }`,
+    );
+  }
   return { batches, reconciliation, secretariatKey };
 }

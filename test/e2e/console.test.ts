@@ -11,9 +11,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { addMonths, currentPeriod } from '../../src/console/completeness.js';
-import { loadDemo, type DemoLoad } from '../../scripts/lib/load-demo.js';
+import { createLogger } from '../../src/logger.js';
+import { loadRegistry } from '../../src/standard/registry.js';
+import { assembleHub, loadDemo, type DemoLoad } from '../../scripts/lib/load-demo.js';
+import { testConfig } from '../helpers/app.js';
 import { testDatabase } from '../helpers/db.js';
-import { testHub, type TestHub } from '../helpers/hub.js';
 import {
   describeViolations,
   launchChromium,
@@ -23,7 +25,7 @@ import {
 } from './browser.js';
 
 const db = await testDatabase();
-let hub: TestHub;
+let hub: Awaited<ReturnType<typeof assembleHub>>;
 let demo: DemoLoad;
 let base: string;
 let browser: Browser;
@@ -34,7 +36,13 @@ const pageErrors: string[] = [];
 const audited: { name: string; url: string; lang: string; serious: number }[] = [];
 
 beforeAll(async () => {
-  hub = await testHub(db, { redis: false });
+  // The hub as `npm run demo` runs it, inline (no Redis), with its reconciler.
+  hub = await assembleHub({
+    config: testConfig({ databaseUrl: db.url, redisUrl: undefined }),
+    pool: db.pool,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    registry: loadRegistry(),
+  });
   demo = await loadDemo(hub.app, db.pool, { to: addMonths(currentPeriod(), -1), months: 12 });
   await hub.app.listen({ port: 0, host: '127.0.0.1' });
   const addr = hub.app.server.address() as { port: number };
@@ -75,10 +83,17 @@ afterAll(async () => {
     JSON.stringify(audited, null, 2) + '\n',
   ).catch(() => undefined);
   await browser?.close();
+  await hub?.close();
 });
 
-/** Evaluated in the page: no "Loading…" left. (A string: this file is compiled without the DOM types.) */
-const noSpinner = `!document.querySelector('.loading')`;
+/**
+ * Runs in the page: no "Loading…" left. A function, not a string: a string would need eval, which the
+ * console's CSP forbids. (This file is compiled without the DOM types, hence the cast.)
+ */
+const noSpinner = () =>
+  !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(
+    '.loading',
+  );
 
 /** axe on the page as it is now, then a screenshot. */
 async function audit(name: string) {
@@ -240,7 +255,9 @@ describe('the console in a browser', () => {
     expect(await page.locator('table.side-by-side').count()).toBe(1);
     await audit('10-discrepancy');
     await page.getByLabel('New status').selectOption('explained');
-    await page.getByLabel('Comment').fill('Timing lag: the import arrived the following month.');
+    await page
+      .getByLabel('Comment', { exact: true })
+      .fill('Timing lag: the import arrived the following month.');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved.' }).count()).toBe(1);
     await expect.poll(() => page.locator('.page-head .badge').allTextContents()).toContain('explained');
