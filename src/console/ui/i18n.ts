@@ -199,6 +199,11 @@ const en = {
   saved: 'Saved.',
   link: 'Link',
   stage_: 'Stage',
+  level: 'Level',
+  weight: 'Weight',
+  responsible: 'To answer',
+  certificate: 'Certificate',
+  noLink: 'No export and import were linked for this item.',
 
   // compliance
   complianceTitle: 'Compliance',
@@ -214,6 +219,7 @@ const en = {
   confirmationRate: 'Confirmation rate',
   reliabilityIndex: 'Reliability index',
   openMajorItems: 'Open major items',
+  overdueMajorItems: 'Overdue major items',
 
   // sites
   sitesTitle: 'Mine sites',
@@ -457,6 +463,11 @@ const fr: Record<MessageKey, string> = {
   saved: 'Enregistré.',
   link: 'Lien',
   stage_: 'Étape',
+  level: 'Niveau',
+  weight: 'Poids',
+  responsible: 'Doit répondre',
+  certificate: 'Certificat',
+  noLink: 'Aucune exportation n’a été reliée à une importation pour cet élément.',
 
   complianceTitle: 'Conformité',
   complianceIntro:
@@ -471,6 +482,7 @@ const fr: Record<MessageKey, string> = {
   confirmationRate: 'Taux de confirmation',
   reliabilityIndex: 'Indice de fiabilité',
   openMajorItems: 'Écarts majeurs ouverts',
+  overdueMajorItems: 'Écarts majeurs en retard',
 
   sitesTitle: 'Sites miniers',
   sitesIntro: 'Les sites miniers déclarés par les États membres, colorés selon leur statut de certification.',

@@ -4,16 +4,19 @@ import { qs, type Principal } from '../api';
 import { Async, Badge, memberStates, monthsBack, Page, SelectField, useApi } from '../components';
 import { useI18n } from '../i18n';
 
+/** One figure of a state's month, with what it was computed from and where its items are listed. */
 interface Figure {
   value: number | null;
-  /** Where the items behind the figure are listed (API path). */
-  link?: string;
+  href?: string | null;
+  items?: string[];
+  [detail: string]: unknown;
 }
 export interface ComplianceRow {
   country: string;
   period: string;
-  band: 'compliant' | 'partial' | 'non_compliant' | string;
-  figures: Record<string, number | null | Figure>;
+  band: string;
+  computedAt?: string;
+  figures: Record<string, Figure | undefined>;
 }
 
 const figureKeys = [
@@ -22,18 +25,20 @@ const figureKeys = [
   'confirmationRate',
   'reliabilityIndex',
   'openMajorItems',
+  'overdueMajorItems',
 ] as const;
 
 function bandKind(b: string) {
   return b === 'compliant' ? 'ok' : b === 'partial' ? 'warn' : b === 'non_compliant' ? 'bad' : 'info';
 }
 
-/** A console link for an API link to discrepancies; anything else is shown as text. */
-function consoleLink(apiLink: string | undefined): string | undefined {
-  if (!apiLink) return undefined;
-  const m = /^\/v1\/discrepancies(\?.*)?$/.exec(apiLink);
-  return m ? `/console/discrepancies${m[1] ?? ''}` : undefined;
+/** The console page for an API link (discrepancies or batches); anything else stays unlinked. */
+export function consoleLink(apiLink: string | null | undefined): string | undefined {
+  const m = apiLink ? /^\/v1\/(discrepancies|batches)(\?.*)?$/.exec(apiLink) : null;
+  return m ? `/console/${m[1]}${m[2] ?? ''}` : undefined;
 }
+
+const n = (v: unknown) => (typeof v === 'number' ? v : null);
 
 export function CompliancePage(props: { principal: Principal }) {
   const i = useI18n();
@@ -96,16 +101,26 @@ export function CompliancePage(props: { principal: Principal }) {
                       </td>
                       {figureKeys.map((k) => {
                         const f = r.figures[k];
-                        const value = f !== null && typeof f === 'object' ? f.value : f;
+                        const value = f?.value ?? null;
                         const text =
                           value == null
                             ? '—'
-                            : k === 'openMajorItems'
+                            : k === 'openMajorItems' || k === 'overdueMajorItems'
                               ? i.num(value)
                               : k === 'reliabilityIndex'
                                 ? i.num(value, 3)
                                 : i.pct(value);
-                        const href = f !== null && typeof f === 'object' ? consoleLink(f.link) : undefined;
+                        const behind =
+                          k === 'timeliness'
+                            ? `${i.num(n(f?.monthsOnTime))} / ${i.num(n(f?.monthsDue))}`
+                            : k === 'certificateCoverage'
+                              ? `${i.num(n(f?.certified))} / ${i.num(n(f?.exports))}`
+                              : k === 'confirmationRate'
+                                ? `${i.num(n(f?.confirmed))} / ${i.num(n(f?.confirmable))}`
+                                : k === 'reliabilityIndex' && n(f?.bound) !== null
+                                  ? `≤ ${i.num(n(f?.bound), 3)}`
+                                  : null;
+                        const href = consoleLink(typeof f?.href === 'string' ? f.href : null);
                         return (
                           <td class="num" key={k}>
                             {href ? (
@@ -115,6 +130,7 @@ export function CompliancePage(props: { principal: Principal }) {
                             ) : (
                               text
                             )}
+                            {behind ? <span class="figure-behind">{behind}</span> : null}
                           </td>
                         );
                       })}

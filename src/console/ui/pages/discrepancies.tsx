@@ -18,6 +18,20 @@ import {
 import { useI18n, type I18n } from '../i18n';
 import { navigate, useLocation } from '../router';
 
+/** A link of the matcher: how an export and an import were paired, and what was compared. */
+export interface LinkView {
+  stage: number;
+  pass?: string;
+  decision: string;
+  exportId: string;
+  importId: string;
+  certificate?: string | null;
+  score: number | null;
+  comparison: { field: string; level: string; weight: number | null }[];
+  codes: string[];
+  figures: Record<string, number | null>;
+}
+
 export interface DiscrepancyView {
   id: string;
   code: string;
@@ -27,30 +41,25 @@ export interface DiscrepancyView {
   period: string;
   exportingCountry: string;
   importingCountry: string;
+  responsible?: string | null;
   mineral?: string | null;
-  score?: number | null;
+  exportId?: string | null;
+  importIds?: string[];
+  certificate?: string | null;
+  link?: { stage: number; score: number | null } | null;
+  reason?: { en: string; fr: string } | null;
   figures?: Record<string, unknown>;
-  reasons?: unknown[];
-  export?: Record<string, unknown> | null;
-  import?: Record<string, unknown> | null;
-  link?: {
-    stage?: string | number;
-    score?: number;
-    reasons?: unknown[];
-    comparison?: Record<string, unknown>;
-  } | null;
+  commentCount?: number;
+  records?: { exports: Record<string, unknown>[]; imports: Record<string, unknown>[] };
+  matches?: LinkView[];
   comments?: {
-    id?: string | number;
-    author?: string;
-    authorName?: string;
-    country?: string | null;
-    at?: string;
-    createdAt?: string;
-    text?: string;
-    body?: string;
+    id: number;
+    author: { name: string; role: string; country: string | null };
+    body: string | null;
+    statusFrom: string | null;
+    statusTo: string | null;
+    createdAt: string;
   }[];
-  createdAt?: string;
-  updatedAt?: string;
 }
 
 const codes = [
@@ -201,7 +210,7 @@ export function DiscrepancyListPage(_props: { principal: Principal }) {
                       <td>
                         <Badge kind={statusKindOf(x.status)} label={i.tr('status', x.status)} />
                       </td>
-                      <td class="num">{x.score == null ? '—' : i.num(x.score, 2)}</td>
+                      <td class="num">{x.link?.score == null ? '—' : i.num(x.link.score, 2)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -219,31 +228,22 @@ function show(v: unknown, i: I18n): string {
   if (typeof v === 'number') return i.num(v, 3);
   if (typeof v === 'string' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return v.map((x) => show(x, i)).join(', ');
-  return JSON.stringify(v);
+  return Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => `${k}: ${show(x, i)}`)
+    .join('; ');
 }
 
-function reasonText(r: unknown, i: I18n): string {
-  if (typeof r === 'string') return r;
-  if (r && typeof r === 'object') {
-    const o = r as Record<string, unknown>;
-    const text = o.message ?? o.text ?? o.reason ?? o.code;
-    const rest = Object.entries(o).filter(([k]) => !['message', 'text', 'reason', 'code'].includes(k));
-    return [text, rest.map(([k, v]) => `${k}: ${show(v, i)}`).join(', ')].filter(Boolean).join(' — ');
-  }
-  return String(r);
-}
-
-/** The two records side by side, one row per field either side has. */
-function SideBySide(props: {
-  left: Record<string, unknown> | null | undefined;
-  right: Record<string, unknown> | null | undefined;
-}) {
+/** The records side by side (the export, then each import), one row per field any of them has. */
+function SideBySide(props: { exports: Record<string, unknown>[]; imports: Record<string, unknown>[] }) {
   const i = useI18n();
   const { t } = i;
-  const fields = [...new Set([...Object.keys(props.left ?? {}), ...Object.keys(props.right ?? {})])].filter(
-    (f) => f !== 'received',
-  );
-  if (fields.length === 0) return <p>{t('noData')}</p>;
+  const columns = [
+    ...props.exports.map((r) => ({ label: `${t('exportSide')} ${String(r.exportId ?? '')}`, r })),
+    ...props.imports.map((r) => ({ label: `${t('importSide')} ${String(r.importId ?? '')}`, r })),
+  ];
+  if (columns.length === 0) return <p>{t('noRecord')}</p>;
+  const skip = new Set(['batchId', 'schemaVersion', 'version', 'isVoid', 'createdAt', 'updatedAt']);
+  const fields = [...new Set(columns.flatMap((c) => Object.keys(c.r)))].filter((f) => !skip.has(f));
   return (
     <div class="table-wrap">
       <table class="side-by-side">
@@ -253,24 +253,74 @@ function SideBySide(props: {
         <thead>
           <tr>
             <th scope="col">{t('field')}</th>
-            <th scope="col">{t('exportSide')}</th>
-            <th scope="col">{t('importSide')}</th>
+            {columns.map((c) => (
+              <th scope="col" key={c.label}>
+                {c.label}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
           {fields.map((f) => {
-            const a = props.left ? show(props.left[f], i) : t('noRecord');
-            const b = props.right ? show(props.right[f], i) : t('noRecord');
+            const values = columns.map((c) => show(c.r[f], i));
+            const differs = props.exports.length > 0 && props.imports.length > 0 && new Set(values).size > 1;
             return (
-              <tr key={f} class={props.left && props.right && a !== b ? 'differs' : undefined}>
+              <tr key={f} class={differs ? 'differs' : undefined}>
                 <th scope="row">{f}</th>
-                <td>{a}</td>
-                <td>{b}</td>
+                {values.map((v, k) => (
+                  <td key={k}>{v}</td>
+                ))}
               </tr>
             );
           })}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+function LinkExplanation(props: { link: LinkView }) {
+  const i = useI18n();
+  const { t } = i;
+  const l = props.link;
+  return (
+    <div class="link-explanation">
+      <p>
+        {t('stage_')} {l.stage}
+        {l.pass ? ` (${l.pass})` : ''} · {l.decision} · {t('score')}{' '}
+        {l.score == null ? '—' : i.num(l.score, 3)} · {l.exportId} → {l.importId}
+        {l.codes.length ? ` · ${l.codes.join(', ')}` : ''}
+      </p>
+      {l.comparison.length === 0 ? null : (
+        <table>
+          <caption class="visually-hidden">
+            {t('reasons')}: {l.exportId} → {l.importId}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('field')}</th>
+              <th scope="col">{t('level')}</th>
+              <th scope="col" class="num">
+                {t('weight')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {l.comparison.map((c) => (
+              <tr key={c.field}>
+                <th scope="row">{c.field}</th>
+                <td>{c.level}</td>
+                <td class="num">{c.weight == null ? '—' : i.num(c.weight, 2)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Facts
+        items={Object.entries(l.figures)
+          .filter(([, v]) => v != null)
+          .map(([k, v]) => [k, show(v, i)])}
+      />
     </div>
   );
 }
@@ -305,8 +355,7 @@ export function DiscrepancyDetailPage(props: { id: string; principal: Principal 
       setNotice({ text: (err as Error).message, kind: 'error' });
     }
   };
-  const reasons = d.link?.reasons ?? d.reasons ?? [];
-  const score = d.link?.score ?? d.score;
+  const matches = d.matches ?? [];
   return (
     <Page
       title={t('discrepancyTitle', { code: d.code })}
@@ -320,26 +369,25 @@ export function DiscrepancyDetailPage(props: { id: string; principal: Principal 
       <p>
         <a href="/console/discrepancies">{t('back')}</a>
       </p>
+      {d.reason ? <p class="reason">{i.lang === 'fr' ? d.reason.fr : d.reason.en}</p> : null}
       <Facts
         items={[
           [t('corridor'), `${d.exportingCountry} → ${d.importingCountry}`],
           [t('period'), d.period],
           [t('mineral'), i.tr('mineral', d.mineral)],
           [t('code'), d.subtype ? `${d.code} (${d.subtype})` : d.code],
-          [t('score'), score == null ? '—' : i.num(score, 2)],
+          [t('score'), d.link?.score == null ? '—' : i.num(d.link.score, 3)],
           [t('stage_'), d.link?.stage == null ? '—' : String(d.link.stage)],
+          [t('responsible'), d.responsible ?? `${d.exportingCountry}, ${d.importingCountry}`],
+          [t('certificate'), d.certificate ?? '—'],
         ]}
       />
       <section aria-labelledby="reasons-h">
         <h2 id="reasons-h">{t('reasons')}</h2>
-        {reasons.length === 0 ? (
-          <p>{t('noData')}</p>
+        {matches.length === 0 ? (
+          <p>{t('noLink')}</p>
         ) : (
-          <ul>
-            {reasons.map((r, k) => (
-              <li key={k}>{reasonText(r, i)}</li>
-            ))}
-          </ul>
+          matches.map((l) => <LinkExplanation key={`${l.exportId}${l.importId}`} link={l} />)
         )}
         {d.figures && Object.keys(d.figures).length > 0 ? (
           <>
@@ -352,7 +400,7 @@ export function DiscrepancyDetailPage(props: { id: string; principal: Principal 
         <h2 id="records-h">
           {t('exportSide')} / {t('importSide')}
         </h2>
-        <SideBySide left={d.export} right={d.import} />
+        <SideBySide exports={d.records?.exports ?? []} imports={d.records?.imports ?? []} />
       </section>
       <section aria-labelledby="comments-h">
         <h2 id="comments-h">{t('comments')}</h2>
@@ -360,13 +408,16 @@ export function DiscrepancyDetailPage(props: { id: string; principal: Principal 
           <p>{t('noComments')}</p>
         ) : (
           <ol class="comments">
-            {(d.comments ?? []).map((c, k) => (
-              <li key={c.id ?? k}>
+            {(d.comments ?? []).map((c) => (
+              <li key={c.id}>
                 <p class="meta">
-                  {c.authorName ?? c.author ?? '—'}
-                  {c.country ? ` (${c.country})` : ''} · {i.dateTime(c.at ?? c.createdAt ?? null)}
+                  {c.author.name}
+                  {c.author.country ? ` (${c.author.country})` : ''} · {i.dateTime(c.createdAt)}
+                  {c.statusTo && c.statusTo !== c.statusFrom
+                    ? ` · ${i.tr('status', c.statusFrom)} → ${i.tr('status', c.statusTo)}`
+                    : ''}
                 </p>
-                <p>{c.text ?? c.body}</p>
+                {c.body ? <p>{c.body}</p> : null}
               </li>
             ))}
           </ol>
