@@ -33,7 +33,7 @@ interface NavItem {
 const nav: NavItem[] = [
   { href: '/console/completeness', label: 'nav_completeness' },
   { href: '/console/batches', label: 'nav_batches' },
-  { href: '/console/connectors', label: 'nav_connectors', roles: ['secretariat'] },
+  { href: '/console/connectors', label: 'nav_connectors', roles: ['secretariat', 'auditor'] },
   { href: '/console/reconciliation', label: 'nav_reconciliation' },
   { href: '/console/discrepancies', label: 'nav_discrepancies' },
   { href: '/console/compliance', label: 'nav_compliance' },
@@ -73,7 +73,8 @@ function ConsoleRoutes(props: { session: Session }) {
   if (path === '/console/batches') return <BatchListPage principal={props.session.principal} />;
   if ((m = match('/console/batches/:id', path)))
     return <BatchDetailPage id={m.id!} principal={props.session.principal} />;
-  if (path === '/console/connectors' && role === 'secretariat') return <ConnectorsPage />;
+  if (path === '/console/connectors' && role !== 'submitter')
+    return <ConnectorsPage canRun={role === 'secretariat'} />;
   if (path === '/console/reconciliation') return <ReconciliationPage principal={props.session.principal} />;
   if (path === '/console/discrepancies') return <DiscrepancyListPage principal={props.session.principal} />;
   if ((m = match('/console/discrepancies/:id', path)))

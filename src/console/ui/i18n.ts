@@ -250,6 +250,7 @@ const en = {
   to: 'To',
   when: 'When',
   siteOfOrigin: 'Mine site',
+  exportsOfLot: 'Exports that carry this lot',
 
   // statistics
   statsTitle: 'Mineral trade statistics of the ICGLR member states',
@@ -513,6 +514,7 @@ const fr: Record<MessageKey, string> = {
   to: 'À',
   when: 'Date',
   siteOfOrigin: 'Site minier',
+  exportsOfLot: 'Exportations qui portent ce lot',
 
   statsTitle: 'Statistiques du commerce des minerais des États membres de la CIRGL',
   statsIntro:

@@ -7,6 +7,7 @@ import { useI18n } from '../i18n';
 export interface ConnectorView {
   id: string;
   name: string;
+  title?: string | null;
   kind: string;
   country: string;
   enabled?: boolean;
@@ -17,7 +18,7 @@ export interface ConnectorView {
     lastRunStatus?: string | null;
     nextRunAt?: string | null;
     cursor?: unknown;
-    lastError?: string | { message: string } | null;
+    lastError?: string | { message: string; code?: string | null } | null;
     consecutiveFailures?: number;
     rows?: { read?: number; mapped?: number; rejected?: number };
   };
@@ -27,7 +28,7 @@ function healthKind(h: string | undefined) {
   return h === 'ok' ? 'ok' : h === 'failing' || h === 'paused' ? 'bad' : 'info';
 }
 
-export function ConnectorsPage() {
+export function ConnectorsPage(props: { canRun: boolean }) {
   const i = useI18n();
   const { t } = i;
   const res = useApi<{ items: ConnectorView[] }>('/v1/connectors');
@@ -79,7 +80,10 @@ export function ConnectorsPage() {
                     const err = typeof s.lastError === 'string' ? s.lastError : s.lastError?.message;
                     return (
                       <tr key={c.id}>
-                        <th scope="row">{c.name}</th>
+                        <th scope="row">
+                          {c.title ?? c.name}
+                          {c.title ? <span class="small"> ({c.name})</span> : null}
+                        </th>
                         <td>{c.country}</td>
                         <td>{c.kind}</td>
                         <td>
@@ -103,14 +107,16 @@ export function ConnectorsPage() {
                         </td>
                         <td>{err ?? '—'}</td>
                         <td>
-                          <button
-                            type="button"
-                            class="secondary"
-                            onClick={() => void runNow(c)}
-                            aria-label={`${t('runNow')}: ${c.name}`}
-                          >
-                            {t('runNow')}
-                          </button>
+                          {props.canRun ? (
+                            <button
+                              type="button"
+                              class="secondary"
+                              onClick={() => void runNow(c)}
+                              aria-label={`${t('runNow')}: ${c.title ?? c.name}`}
+                            >
+                              {t('runNow')}
+                            </button>
+                          ) : null}
                         </td>
                       </tr>
                     );

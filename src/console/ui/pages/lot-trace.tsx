@@ -23,6 +23,18 @@ export interface TraceLot {
   inputs?: TraceLot[];
 }
 
+interface TraceExport {
+  exportId: string;
+  certificateNumber: string | null;
+  destinationCountry: string | null;
+  shippedOn: string | null;
+  massKg: number | null;
+}
+interface TraceCertificate {
+  certificateKey: string;
+  status: string | null;
+}
+
 function LotNode(props: { lot: TraceLot; i: I18n; depth: number }) {
   const { lot, i } = props;
   const { t } = i;
@@ -86,7 +98,7 @@ function LotNode(props: { lot: TraceLot; i: I18n; depth: number }) {
 
 export function LotTracePage(props: { country: string; lot: string }) {
   const i = useI18n();
-  const res = useApi<{ lot: TraceLot }>(
+  const res = useApi<{ lot: TraceLot; exports?: TraceExport[]; certificates?: TraceCertificate[] }>(
     `/v1/lots/${encodeURIComponent(props.country)}/${encodeURIComponent(props.lot)}/trace`,
   );
   return (
@@ -96,9 +108,40 @@ export function LotTracePage(props: { country: string; lot: string }) {
       </p>
       <Async res={res}>
         {(d) => (
-          <ul class="trace">
-            <LotNode lot={d.lot} i={i} depth={0} />
-          </ul>
+          <>
+            {(d.exports ?? []).length > 0 ? (
+              <div class="table-wrap">
+                <table>
+                  <caption>{i.t('exportsOfLot')}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{i.t('exportSide')}</th>
+                      <th scope="col">{i.t('certificate')}</th>
+                      <th scope="col">{i.t('to')}</th>
+                      <th scope="col">{i.t('when')}</th>
+                      <th scope="col" class="num">
+                        {i.t('massKg')}
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {(d.exports ?? []).map((x) => (
+                      <tr key={x.exportId}>
+                        <th scope="row">{x.exportId}</th>
+                        <td>{x.certificateNumber ?? '—'}</td>
+                        <td>{i.country(x.destinationCountry)}</td>
+                        <td>{i.date(x.shippedOn)}</td>
+                        <td class="num">{i.num(x.massKg, 1)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            ) : null}
+            <ul class="trace">
+              <LotNode lot={d.lot} i={i} depth={0} />
+            </ul>
+          </>
         )}
       </Async>
     </Page>
