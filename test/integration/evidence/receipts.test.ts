@@ -206,6 +206,19 @@ describe('signed receipts', () => {
     await hub.waitForBatch(after.batchId);
   });
 
+  it('rotates and lists keys from the command line too (`rmdx receipts rotate-key`, `rmdx receipts keys`)', async () => {
+    const before = (await jwks()).keys.length;
+    const rotated = rmdx(['receipts', 'rotate-key'], { DATABASE_URL: db.url });
+    expect(rotated.out).toMatch(/^active key \S+ \(retired \S+; still published\)/m);
+    expect(rotated.code).toBe(0);
+    const listed = rmdx(['receipts', 'keys'], { DATABASE_URL: db.url });
+    expect(listed.code).toBe(0);
+    const set = JSON.parse(listed.out) as { keys: { status: string; d?: string }[] };
+    expect(set.keys).toHaveLength(before + 1);
+    expect(set.keys.filter((k) => k.status === 'active')).toHaveLength(1);
+    expect(listed.out).not.toMatch(/"d"/);
+  });
+
   it('refuses to sign with a different KEK, naming the mismatch and nothing secret', async () => {
     const other = new Evidence({
       kek: Buffer.alloc(32, 9).toString('base64'),

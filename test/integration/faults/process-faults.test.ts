@@ -384,21 +384,26 @@ describe('faults with real processes, 20 batches of 1,000 records in flight', ()
     const before = await currentRows();
     const planned = plan(3);
     const idems = planned.map((p) => p.idem);
-    const posting = Promise.all(planned.map((p) => postUntilAccepted(p)));
+    const [early, late] = [planned.slice(0, 10), planned.slice(10)];
+    await Promise.all(early.map((p) => postUntilAccepted(p)));
     await waitFor('processing to start', async () => (await recordsDone(idems)) > 0, 120_000, 10);
     const tStop = Date.now();
     await cluster.stop();
+    // The other ten are posted while Postgres is down: refused (not stored), then retried.
+    const posting = Promise.all(late.map((p) => postUntilAccepted(p)));
     await new Promise((r) => setTimeout(r, 2000));
     await startPostgres();
     const downMs = Date.now() - tStop;
     await posting;
-    const retried = planned.filter((p) => p.answers.length > 1).length;
+    const refusedWhileDown = late.filter((p) => p.answers[0] !== 202);
+    const seen = [...new Set(refusedWhileDown.map((p) => String(p.answers[0])))].join('/');
+    expect(refusedWhileDown.length).toBe(late.length);
     expectClean(
       await settle(
         'Postgres restarted',
         planned,
         before,
-        `down ${(downMs / 1000).toFixed(1)} s; ${retried} posts needed a retry`,
+        `down ${(downMs / 1000).toFixed(1)} s mid-processing; ${refusedWhileDown.length} posts refused meanwhile (${seen}), accepted on retry`,
       ),
     );
   }, 300_000);
