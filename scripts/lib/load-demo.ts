@@ -3,12 +3,18 @@
  * waits for every batch, back-dates the submissions to spread them over the year, and runs the
  * matcher for each month when this hub has it. Used by `npm run demo` and the browser tests.
  */
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type pg from 'pg';
 
 import { buildApp } from '../../src/app.js';
 import { createApiKey } from '../../src/auth/keys.js';
 import type { Config } from '../../src/config.js';
+import { createHubConnectors } from '../../src/connectors/hub.js';
 import type { Logger } from '../../src/logger.js';
 import { createHubPipeline, createHubReconciler } from '../../src/runtime.js';
 import type { SchemaRegistry } from '../../src/standard/registry.js';
@@ -41,6 +47,7 @@ export async function assembleHub(o: {
 }) {
   const reconciler = createHubReconciler({ ...o, runWorkers: true });
   const pipeline = createHubPipeline({ ...o, runWorkers: true, reconciler });
+  const connectors = createHubConnectors({ ...o, pipeline, runWorkers: true });
   const app = await buildApp({
     config: o.config,
     db: o.pool,
@@ -48,19 +55,88 @@ export async function assembleHub(o: {
     registry: o.registry,
     pipeline,
     reconciler,
+    connectors: connectors.context,
   });
   await pipeline.start();
   await reconciler.start();
+  await connectors.scheduler.start();
   return {
     app,
     pipeline,
     reconciler,
     async close() {
       await app.close();
+      await connectors.scheduler.close();
       await pipeline.close();
       await reconciler.close();
     },
   };
+}
+
+/**
+ * A connector of each kind the hub runs without a live national system: the DRC's CEEC file export
+ * (French CSV, the fr-csv-rmd reference format) with its three monthly files uploaded and read.
+ */
+async function demoConnectors(app: FastifyInstance, key: string, log: (line: string) => void) {
+  if (!app.hasRoute({ method: 'POST', url: '/v1/connectors' })) return;
+  const auth = { authorization: `Bearer ${key}` };
+  const list = await app.inject({ method: 'GET', url: '/v1/connectors?country=CD', headers: auth });
+  const existing = (list.json() as { items?: { id: string; name: string }[] }).items?.find(
+    (c) => c.name === 'ceec-exports',
+  );
+  let id = existing?.id;
+  if (!id) {
+    const created = await politely(() =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/connectors',
+        headers: auth,
+        payload: {
+          country: 'CD',
+          name: 'ceec-exports',
+          title: 'CEEC monthly export files',
+          kind: 'file',
+          mapping: 'fr-csv-rmd',
+          config: { source: { type: 'upload' } },
+        },
+      }),
+    );
+    if (created.statusCode !== 201) {
+      log(`connector not created: ${created.statusCode} ${created.body.slice(0, 200)}`);
+      return;
+    }
+    id = (created.json() as { id: string }).id;
+  }
+  const dir = fileURLToPath(new URL('../../connectors/fr-csv-rmd/fixtures/', import.meta.url));
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.csv')).sort();
+  const runs: string[] = [];
+  for (const name of files) {
+    const res = await politely(() =>
+      app.inject({
+        method: 'POST',
+        url: `/v1/connectors/${id}/files?name=${encodeURIComponent(name)}`,
+        headers: { ...auth, 'content-type': 'text/csv' },
+        body: readFileSync(path.join(dir, name)),
+      }),
+    );
+    if (res.statusCode === 202) runs.push((res.json() as { run: { id: string } }).run.id);
+  }
+  for (const runId of runs) {
+    await until(
+      `connector run ${runId}`,
+      async () => {
+        const r = await app.inject({
+          method: 'GET',
+          url: `/v1/connectors/${id}/runs/${runId}`,
+          headers: auth,
+        });
+        const st = (r.json() as { status?: string }).status;
+        return st && !['queued', 'running'].includes(st) ? st : undefined;
+      },
+      120_000,
+    );
+  }
+  log(`connector CD/ceec-exports: ${files.length} files uploaded and read`);
 }
 
 /** As a national system should: a 503 or 429 is retried after its Retry-After. */
@@ -143,6 +219,8 @@ export async function loadDemo(
   log(
     `stored: ${batches.filter((b) => b.status === 'completed').length} completed, ${batches.filter((b) => b.status !== 'completed').length} with errors`,
   );
+
+  await demoConnectors(app, secretariatKey, log);
 
   const reconciliation: DemoLoad['reconciliation'] = [];
   const periods = [...new Set(dataset.map((b) => b.period))].sort();
