@@ -15,6 +15,7 @@ const groups: [name: string, load: () => Promise<Register>][] = [
   ['keys', async () => (await import('./commands/keys.js')).registerKeyCommands],
   ['batches', async () => (await import('./commands/batches.js')).registerBatchCommands],
   ['worker', async () => (await import('./commands/worker.js')).registerWorkerCommand],
+  ['connectors', async () => (await import('./commands/connectors.js')).registerConnectorCommands],
   ['receipts', async () => (await import('./commands/receipts.js')).registerReceiptCommands],
   ['audit', async () => (await import('./commands/audit.js')).registerAuditCommands],
 ];

@@ -35,6 +35,16 @@ async function jwks() {
   return res.json() as { keys: { kid: string; status: string; d?: string }[] };
 }
 
+/**
+ * The completion receipt is signed just after the batch's final status commits (a hook of the same
+ * process; a crash in between is repaired by the backfill at the next start): wait for it.
+ */
+async function waitForReceipts(batchId: string, n = 2) {
+  await expect
+    .poll(async () => (await receiptsOf(batchId, keys.auditor)).length, { timeout: 10_000 })
+    .toBe(n);
+}
+
 async function receiptsOf(batchId: string, key = keys.RW): Promise<SignedReceipt[]> {
   const res = await app.inject({
     method: 'GET',
@@ -80,6 +90,7 @@ describe('signed receipts', () => {
 
     const done = await hub.waitForBatch(batchId);
     expect(done.status).toBe('completed');
+    await waitForReceipts(batchId);
     const all = await receiptsOf(batchId);
     expect(all.map((r) => r.payload.kind)).toEqual(['accepted', 'completed']);
     const completed = all[1]!;
@@ -119,6 +130,7 @@ describe('signed receipts', () => {
     expect(again.json()).toMatchObject({ batchId: first.batchId, replayed: true });
     expect(again.json().receipt).toBeUndefined();
     await hub.waitForBatch(first.batchId);
+    await waitForReceipts(first.batchId);
     const all = await receiptsOf(first.batchId);
     expect(all.filter((r) => r.payload.kind === 'accepted')).toEqual([first.receipt]);
   });
@@ -135,7 +147,7 @@ describe('signed receipts', () => {
     const anon = await app.inject({ method: 'GET', url: `/v1/batches/${batchId}/receipts` });
     expect(anon.statusCode).toBe(401);
     await hub.waitForBatch(batchId);
-    expect((await receiptsOf(batchId, keys.auditor)).length).toBe(2);
+    await waitForReceipts(batchId);
   });
 
   it('publishes public keys only, and stores the private key sealed', async () => {
@@ -154,6 +166,7 @@ describe('signed receipts', () => {
     const res = await post(keys.RW, JSON.stringify(doc('2026-05', 5, 5)), 'receipt-cli');
     const answer = res.json();
     await hub.waitForBatch(answer.batchId);
+    await waitForReceipts(answer.batchId);
     const keysFile = path.join(tmp, 'jwks.json');
     await writeFile(keysFile, JSON.stringify(await jwks()));
     const one = path.join(tmp, 'receipt.json');
