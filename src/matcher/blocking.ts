@@ -113,26 +113,30 @@ export function forEachCandidate(
   // Pass 2: certificate numbers within the edit distance, per corridor, via one-deletion variants.
   if (s.certEditDistance > 0) {
     const wide = widestWindow(s);
-    const byVariant = new Map<string, number[]>();
+    const byCorridor = new Map<string, Map<string, number[]>>();
     imports.forEach((r, i) => {
       if (r.certificate === null) return;
+      const ck = `${r.exporting}|${r.importing}`;
+      let byVariant = byCorridor.get(ck);
+      if (!byVariant) byCorridor.set(ck, (byVariant = new Map()));
       for (const v of deletionNeighbourhood(r.certificate)) {
-        const k = `${r.exporting}|${r.importing}|${v}`;
-        let list = byVariant.get(k);
-        if (!list) byVariant.set(k, (list = []));
+        let list = byVariant.get(v);
+        if (!list) byVariant.set(v, (list = []));
         list.push(i);
       }
     });
-    if (byVariant.size > 0) {
+    if (byCorridor.size > 0) {
       exports.forEach((er, e) => {
         if (er.certificate === null) return;
-        const seen = new Set<number>();
+        const byVariant = byCorridor.get(`${er.exporting}|${er.importing}`);
+        if (!byVariant) return;
+        let seen: Set<number> | undefined;
         for (const v of deletionNeighbourhood(er.certificate)) {
-          const hits = byVariant.get(`${er.exporting}|${er.importing}|${v}`);
+          const hits = byVariant.get(v);
           if (!hits) continue;
           for (const i of hits) {
-            if (seen.has(i)) continue;
-            seen.add(i);
+            if (seen?.has(i)) continue;
+            (seen ??= new Set()).add(i);
             const ir = imports[i]!;
             const gap = ir.day - er.day;
             if (gap < -wide.before || gap > wide.after) continue;

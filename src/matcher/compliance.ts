@@ -96,11 +96,12 @@ export async function computeCompliance(
 
   // 1. Timeliness: per state and month, the first completed batch and when it finished.
   const reports = await db.query<{ country: string; period: string; finished_at: Date; batch_id: string }>(
-    `SELECT DISTINCT ON (reporting_country, period) reporting_country AS country, period, finished_at, id AS batch_id
+    `SELECT DISTINCT ON (reporting_country, period) reporting_country AS country, period,
+       coalesce(finished_at, updated_at) AS finished_at, id AS batch_id
      FROM batches
      WHERE reporting_country = ANY($1::char(2)[]) AND period BETWEEN $2 AND $3
        AND status IN ('completed', 'completed_with_errors')
-     ORDER BY reporting_country, period, finished_at`,
+     ORDER BY reporting_country, period, coalesce(finished_at, updated_at)`,
     [states, firstMonth, lastMonth],
   );
   const report = new Map(reports.rows.map((r) => [k(r.country.trim(), r.period), r]));
@@ -172,30 +173,44 @@ export async function computeCompliance(
     const confirmed = importsOf.reduce((a, f) => a + f.confirmed_export_count, 0);
     const confirmation = confirmable > 0 ? Math.min(1, confirmed / confirmable) : null;
 
+    // Reliability as a reporter of exports and as a reporter of imports, apart (BACI estimates the two
+    // separately): the median over the state's member corridors and minerals of |log mirror ratio|.
     const floorOf = (mineral: string) =>
       mineral === 'gold' ? s.aggregate.floorKg.gold : s.aggregate.floorKg['3t'];
-    const ratios = cells
-      .filter(
-        (f) =>
-          f.member &&
-          (f.exporting_country.trim() === country || f.importing_country.trim() === country) &&
-          Math.max(f.export_kg_3m ?? 0, f.import_kg_3m ?? 0) >= floorOf(f.mineral),
-      )
-      .map((f) => {
-        const e = f.export_kg_3m ?? 0;
-        const i = f.import_kg_3m ?? 0;
-        const r = e > 0 && i > 0 ? i / e : e > 0 ? 0.01 : 100;
-        return {
-          exporting: f.exporting_country.trim(),
-          importing: f.importing_country.trim(),
-          mineral: f.mineral,
-          exportKg3m: e,
-          importKg3m: i,
-          absLogRatio: Math.abs(Math.log(Math.min(100, Math.max(0.01, r)))),
-        };
-      })
-      .sort((a, b) => a.absLogRatio - b.absLogRatio);
-    const reliability = ratios.length > 0 ? median(ratios.map((r) => r.absLogRatio)) : null;
+    const ratiosOf = (role: 'exporting_country' | 'importing_country') =>
+      cells
+        .filter(
+          (f) =>
+            f.member &&
+            f[role].trim() === country &&
+            Math.max(f.export_kg_3m ?? 0, f.import_kg_3m ?? 0) >= floorOf(f.mineral),
+        )
+        .map((f) => {
+          const e = f.export_kg_3m ?? 0;
+          const i = f.import_kg_3m ?? 0;
+          const r = e > 0 && i > 0 ? i / e : e > 0 ? 0.01 : 100;
+          return {
+            exporting: f.exporting_country.trim(),
+            importing: f.importing_country.trim(),
+            mineral: f.mineral,
+            exportKg3m: e,
+            importKg3m: i,
+            absLogRatio: Math.abs(Math.log(Math.min(100, Math.max(0.01, r)))),
+          };
+        })
+        .sort(
+          (a, b) =>
+            a.absLogRatio - b.absLogRatio ||
+            (a.importing + a.exporting + a.mineral < b.importing + b.exporting + b.mineral ? -1 : 1),
+        );
+    const asExporter = ratiosOf('exporting_country');
+    const asImporter = ratiosOf('importing_country');
+    const medianOf = (xs: { absLogRatio: number }[]) =>
+      xs.length > 0 ? median(xs.map((r) => r.absLogRatio)) : null;
+    const relExports = medianOf(asExporter);
+    const relImports = medianOf(asImporter);
+    const reliability =
+      relExports === null && relImports === null ? null : Math.max(relExports ?? 0, relImports ?? 0);
 
     const mine = items.rows.filter((d) => d.period === period);
     const answersFor = (d: (typeof mine)[number]) =>
@@ -221,10 +236,17 @@ export async function computeCompliance(
         d.code === 'AGG_ASYMMETRY' &&
         (d.exporting_country.trim() === country || d.importing_country.trim() === country),
     );
-    const band = bandOf(
+    // A state with nothing on record for the month (no report, no trade either way) is not scored.
+    const hasTrade = cells.some(
+      (f) => f.exporting_country.trim() === country || f.importing_country.trim() === country,
+    );
+    if (!own && !hasTrade) return null;
+    let band = bandOf(
       { confirmationRate: confirmation, reliabilityIndex: reliability, overdueMajorItems: overdue.length },
       c,
     );
+    // Partners traded with it but it reported nothing for the month: not compliant.
+    if (!own && band === 'compliant') band = 'partial';
     const figures = {
       timeliness: {
         value: timeliness,
@@ -246,9 +268,11 @@ export async function computeCompliance(
       reliabilityIndex: {
         value: reliability,
         bound: Math.log(c.reliabilityRatio),
-        cells: ratios,
+        asExporter: { value: relExports, cells: asExporter },
+        asImporter: { value: relImports, cells: asImporter },
         items: asymmetries.map((d) => d.id),
       },
+      reported: own !== undefined,
       openMajorItems: { value: openMajor.length, items: openMajor.map((d) => d.id) },
       overdueMajorItems: {
         value: overdue.length,
@@ -271,6 +295,7 @@ export async function computeCompliance(
     };
   });
 
+  const scored = rows.filter((r): r is NonNullable<typeof r> => r !== null);
   await db.query(
     `INSERT INTO compliance_scores (country, period, run_seq, computed_at, timeliness, reported_on_time,
        certificate_coverage, confirmation_rate, reliability_index, open_major_items, overdue_major_items, band, figures)
@@ -287,7 +312,7 @@ export async function computeCompliance(
     [
       runSeq,
       JSON.stringify(
-        rows.map((r) => ({
+        scored.map((r) => ({
           country: r.country,
           period: r.period,
           timeliness: r.timeliness,
@@ -303,7 +328,7 @@ export async function computeCompliance(
       ),
     ],
   );
-  return rows.length;
+  return scored.length;
 }
 
 function median(xs: readonly number[]): number {

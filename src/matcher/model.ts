@@ -1,4 +1,4 @@
-import { jaroWinkler, levenshteinAtMost } from './similarity.js';
+import { histogramDistance, jaroWinkler, levenshteinAtMost } from './similarity.js';
 import { mineralGroup, type MatcherSettings, type MineralGroup } from './settings.js';
 
 /**
@@ -39,19 +39,21 @@ export const model: Model = {
     { level: 'within_50pct', m: 0.04, u: 0.35 },
     { level: 'different', m: 0.02, u: 0.5 },
   ],
-  // Days from export to import: 0–7 (or up to the window's days before), 8–31, 32–120, beyond.
+  // Days from export to import: 0–7 (or up to the window's days before), 8–31, 32–120, beyond. Gold
+  // moves by air within days; ore arrives about three months later (research §1 [15]). u: the share of
+  // a mineral's window each level covers (−7..+30 d gold, −7..+120 d 3T).
   date: {
     gold: [
-      { level: 'days_0_7', m: 0.8, u: 0.4 },
-      { level: 'days_8_31', m: 0.19, u: 0.55 },
-      { level: 'days_32_120', m: 0.009, u: 0.04 },
-      { level: 'beyond', m: 0.001, u: 0.01 },
+      { level: 'days_0_7', m: 0.85, u: 0.4 },
+      { level: 'days_8_31', m: 0.13, u: 0.55 },
+      { level: 'days_32_120', m: 0.015, u: 0.04 },
+      { level: 'beyond', m: 0.005, u: 0.01 },
     ],
     '3t': [
-      { level: 'days_0_7', m: 0.3, u: 0.12 },
-      { level: 'days_8_31', m: 0.4, u: 0.19 },
-      { level: 'days_32_120', m: 0.29, u: 0.65 },
-      { level: 'beyond', m: 0.01, u: 0.04 },
+      { level: 'days_0_7', m: 0.08, u: 0.12 },
+      { level: 'days_8_31', m: 0.3, u: 0.19 },
+      { level: 'days_32_120', m: 0.6, u: 0.65 },
+      { level: 'beyond', m: 0.02, u: 0.04 },
     ],
   },
   // Party-name match keys: identical / Jaro–Winkler ≥ high / ≥ low / else.
@@ -117,6 +119,11 @@ export interface PairSide {
   exporterKey: string | null;
   importerKey: string | null;
   transportKey: string | null;
+  /** The name keys interned by a NameSimilarity (stage 2 sets them; faster than comparing strings). */
+  exporterNameId?: number;
+  importerNameId?: number;
+  /** histogram(certificate), set by stage 2: rules out distant certificate numbers cheaply. */
+  certificateHistogram?: Uint8Array;
 }
 
 /** The unit factors a weight ratio may reveal (import kg ÷ export kg). */
@@ -130,8 +137,8 @@ export const unitFactors: readonly { factor: number; what: string }[] = [
 ];
 
 /**
- * The unit factor (or ore grade) that explains a weight ratio, if any: `{ factor, kind }`; the grade
- * case is one side reporting contained metal (Ta₂O₅, Sn, WO₃, fine gold) and the other the ore.
+ * The unit factor (or ore grade) that explains a weight ratio (import ÷ export), if any; the grade case
+ * is one side reporting contained metal (Ta₂O₅, Sn, WO₃, fine gold) and the other the ore.
  */
 export function explainRatio(
   exportKg: number,
@@ -142,15 +149,33 @@ export function explainRatio(
 ): { factor: number; kind: 'unit' | 'grade' } | null {
   if (!(exportKg > 0) || !(importKg > 0)) return null;
   const r = importKg / exportKg;
-  const near = (f: number) => Math.abs(r / f - 1) <= tolerance;
-  for (const u of unitFactors) if (near(u.factor)) return { factor: u.factor, kind: 'unit' };
-  for (const g of [exportGrade, importGrade]) {
-    if (g !== null && g > 0 && g < 100) {
-      const f = g / 100;
-      if (near(f)) return { factor: f, kind: 'grade' };
-      if (near(1 / f)) return { factor: 1 / f, kind: 'grade' };
-    }
+  for (let k = 0; k < unitFactorValues.length; k++) {
+    const f = unitFactorValues[k]!;
+    if (Math.abs(r / f - 1) <= tolerance) return { factor: f, kind: 'unit' };
   }
+  const g = gradeFactor(r, exportGrade, importGrade, tolerance);
+  return g === null ? null : { factor: g, kind: 'grade' };
+}
+
+const unitFactorValues: readonly number[] = unitFactors.map((u) => u.factor);
+
+/**
+ * A grade explains the ratio when one side reported the contained metal (oxide) of the other's ore:
+ * the import weighs the export × the export's grade (and the import gives no grade, or ~100 %), or the
+ * export weighs the import × the import's grade (and the export gives no grade, or ~100 %).
+ */
+function gradeFactor(
+  r: number,
+  exportGrade: number | null,
+  importGrade: number | null,
+  tolerance: number,
+): number | null {
+  const content = (g: number | null) => g === null || g >= 95;
+  const ore = (g: number | null): g is number => g !== null && g > 0 && g < 95;
+  if (ore(exportGrade) && content(importGrade) && Math.abs(r / (exportGrade / 100) - 1) <= tolerance)
+    return exportGrade / 100;
+  if (ore(importGrade) && content(exportGrade) && Math.abs(r * (importGrade / 100) - 1) <= tolerance)
+    return 100 / importGrade;
   return null;
 }
 
@@ -178,6 +203,7 @@ export const fieldOrder: readonly FieldName[] = [
 ];
 
 const W = (levels: readonly LevelSpec[]) => levels.map(weightOf);
+const maxOf = (levels: readonly LevelSpec[]) => Math.max(...levels.map(weightOf));
 const weights = {
   weight: W(model.weight),
   value: W(model.value),
@@ -189,26 +215,61 @@ const weights = {
   mineral: W(model.mineral),
 };
 
-/** Caches Jaro–Winkler of name-key pairs: a corridor has few parties, compared many times. */
+/**
+ * Jaro–Winkler of party-name keys, cached: a corridor has few parties, compared many times. Keys can
+ * be interned to integers so that the sweep compares numbers.
+ */
 export class NameSimilarity {
-  private readonly cache = new Map<string, number>();
-  similarity(a: string, b: string): number {
+  private readonly ids = new Map<string, number>();
+  private readonly keys: string[] = [];
+  private readonly cache = new Map<number, number>();
+
+  intern(key: string | null): number | undefined {
+    if (key === null) return undefined;
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.keys.length;
+      this.ids.set(key, id);
+      this.keys.push(key);
+    }
+    return id;
+  }
+
+  similarityIds(a: number, b: number): number {
     if (a === b) return 1;
-    const key = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
-    let v = this.cache.get(key);
+    const k = a < b ? a * 4_194_304 + b : b * 4_194_304 + a;
+    let v = this.cache.get(k);
     if (v === undefined) {
-      v = jaroWinkler(a, b);
-      if (this.cache.size > 200_000) this.cache.clear();
-      this.cache.set(key, v);
+      v = jaroWinkler(this.keys[a]!, this.keys[b]!);
+      if (this.cache.size > 1_000_000) this.cache.clear();
+      this.cache.set(k, v);
     }
     return v;
   }
+
+  similarity(a: string, b: string): number {
+    if (a === b) return 1;
+    return this.similarityIds(this.intern(a)!, this.intern(b)!);
+  }
 }
 
-function nameLevel(a: string | null, b: string | null, s: MatcherSettings, names: NameSimilarity): number {
+function nameLevel(
+  a: string | null,
+  b: string | null,
+  aId: number | undefined,
+  bId: number | undefined,
+  s: MatcherSettings,
+  names: NameSimilarity,
+): number {
   if (a === null || b === null) return -1;
-  if (a === b) return 0;
-  const jw = names.similarity(a, b);
+  let jw: number;
+  if (aId !== undefined && bId !== undefined) {
+    if (aId === bId) return 0;
+    jw = names.similarityIds(aId, bId);
+  } else {
+    if (a === b) return 0;
+    jw = names.similarity(a, b);
+  }
   return jw >= s.names.high ? 1 : jw >= s.names.low ? 2 : 3;
 }
 
@@ -264,10 +325,10 @@ export function compareInto(
           : 3;
   levels[2] = dl;
   score += weights.date[group][dl]!;
-  const xl = nameLevel(e.exporterKey, i.exporterKey, s, names);
+  const xl = nameLevel(e.exporterKey, i.exporterKey, e.exporterNameId, i.exporterNameId, s, names);
   levels[3] = xl;
   if (xl >= 0) score += weights.exporter[xl]!;
-  const il = nameLevel(e.importerKey, i.importerKey, s, names);
+  const il = nameLevel(e.importerKey, i.importerKey, e.importerNameId, i.importerNameId, s, names);
   levels[4] = il;
   if (il >= 0) score += weights.importer[il]!;
   let tl = -1;
@@ -276,7 +337,14 @@ export function compareInto(
   if (tl >= 0) score += weights.transport[tl]!;
   let cl = -1;
   if (e.certificate !== null && i.certificate !== null) {
-    const d = e.certificate === i.certificate ? 0 : levenshteinAtMost(e.certificate, i.certificate, 2);
+    const d =
+      e.certificate === i.certificate
+        ? 0
+        : e.certificateHistogram &&
+            i.certificateHistogram &&
+            histogramDistance(e.certificateHistogram, i.certificateHistogram) > 4
+          ? 3
+          : levenshteinAtMost(e.certificate, i.certificate, 2);
     cl = d === 0 ? 0 : d === 1 && s.certEditDistance >= 1 ? 1 : d === 2 && s.certEditDistance >= 2 ? 2 : 3;
   }
   levels[6] = cl;
@@ -285,6 +353,32 @@ export function compareInto(
   levels[7] = ml;
   if (ml >= 0) score += weights.mineral[ml]!;
   return score;
+}
+
+/**
+ * The most a pair can weigh when its weights differ beyond 10 % without a unit factor and no party
+ * name agrees exactly (nor transport references, nor certificates, compared): the sweep skips such
+ * pairs without scoring them when this stays below the review threshold and the split evidence.
+ */
+export function unpromisingBound(): number {
+  const notExact = (levels: readonly LevelSpec[]) => Math.max(...levels.slice(1).map(weightOf));
+  return (
+    weightOf(model.weight[4]!) +
+    maxOf(model.value) +
+    Math.max(maxOf(model.date.gold), maxOf(model.date['3t'])) +
+    notExact(model.exporter) +
+    notExact(model.importer)
+  );
+}
+
+/** The most the identity evidence (dates, names, no references) weighs without an exact name. */
+export function identityBound(): number {
+  const notExact = (levels: readonly LevelSpec[]) => Math.max(...levels.slice(1).map(weightOf));
+  return (
+    Math.max(maxOf(model.date.gold), maxOf(model.date['3t'])) +
+    notExact(model.exporter) +
+    notExact(model.importer)
+  );
 }
 
 /** The score of the fields that say "same shipment" without quantities: dates, parties, references. */

@@ -308,7 +308,8 @@ class InlineReconciler extends BaseReconciler {
   }
 
   async enqueue(run: RunRow): Promise<void> {
-    if (this.closed || this.queued.has(run.id)) return;
+    // Without workers in this process the run waits, stored, for a process that has them.
+    if (!this.opts.runWorkers || this.closed || this.queued.has(run.id)) return;
     this.queued.add(run.id);
     this.queue.push(run.id);
     this.running ??= this.drain().finally(() => (this.running = undefined));

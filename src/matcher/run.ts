@@ -115,17 +115,22 @@ class StageClock {
  * or undefined when there was nothing to do (already finished, unknown).
  */
 export async function executeRun(ctx: MatcherContext, runId: string): Promise<RunRow | undefined> {
-  const run = await claimRun(ctx.pool, runId);
-  if (!run) return undefined;
-  const log = ctx.logger.child({ runId: run.id, runSeq: run.seq });
-  const clock = new StageClock(ctx, run);
-  const scope = buildScope(run, ctx.settings, ctx.members);
   const client = await ctx.pool.connect();
   let locked = false;
+  let run: RunRow | undefined;
+  let clock: StageClock | undefined;
+  let scope: RunScope | undefined;
+  let log = ctx.logger;
   let r: RunCounts;
   try {
     await client.query('SELECT pg_advisory_lock($1::bigint)', [RUN_LOCK]);
     locked = true;
+    // Claimed under the lock: a run another process finished meanwhile is not run again.
+    run = await claimRun(client, runId);
+    if (!run) return undefined;
+    log = ctx.logger.child({ runId: run.id, runSeq: run.seq });
+    clock = new StageClock(ctx, run);
+    scope = buildScope(run, ctx.settings, ctx.members);
     // One snapshot for every stage. The run's own row is only written outside this transaction (its
     // progress is updated meanwhile, which a write here would conflict with).
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
@@ -142,11 +147,15 @@ export async function executeRun(ctx: MatcherContext, runId: string): Promise<Ru
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     const message = err instanceof Error ? err.message : String(err);
-    if (isRetryable(err)) {
-      log.warn({ err: message }, 'reconciliation run interrupted; it will be retried');
-    } else {
-      log.error({ err }, 'reconciliation run failed');
-      await failRun(ctx.pool, run.id, { message, retryable: false }, clock.timings).catch(() => undefined);
+    if (run) {
+      if (isRetryable(err)) {
+        log.warn({ err: message }, 'reconciliation run interrupted; it will be retried');
+      } else {
+        log.error({ err }, 'reconciliation run failed');
+        await failRun(ctx.pool, run.id, { message, retryable: false }, clock?.timings ?? {}).catch(
+          () => undefined,
+        );
+      }
     }
     throw err;
   } finally {
@@ -226,6 +235,7 @@ async function runStages(
   const stage2ComputeMs = Date.now() - t2;
   await client.query(stage2TableSql(s2));
   await copyRows(client, s2, stage2Rows(exportsLeft, importsLeft, result));
+  await client.query(`ANALYZE ${s2}`);
   await client.query(stage2PairsSql(pairs, s2));
   clock.end('stage2');
 

@@ -30,6 +30,11 @@ export interface MatcherSettings {
   /** Match weight at or above which an unlinked pair goes to clerical review. @defaultValue 6 [rec] */
   reviewThreshold: number;
   /**
+   * A pair in the review band is linked when each side is the other's best candidate and outweighs
+   * every other candidate of either side by at least this margin (log2). @defaultValue 4 [rec]
+   */
+  margin: number;
+  /**
    * Split shipments (n imports : 1 export): imports whose identity evidence (dates, parties, references;
    * not quantities) weighs at least this are candidate parts. @defaultValue 6 [rec]
    */
@@ -188,6 +193,16 @@ export const settingSpecs: readonly SettingSpec[] = [
     maximum: 100,
     meaning: 'stage 2 match weight at or above which an unlinked pair is put in the clerical-review band',
     source: 'research §2 decisions [rec]',
+  },
+  {
+    env: 'RMDX_MATCH_MARGIN',
+    path: 'margin',
+    default: 4,
+    minimum: 0,
+    maximum: 100,
+    meaning:
+      'a review-band pair is linked when the two are each other’s best candidate by at least this margin (log2)',
+    source: 'research §2 one-to-one assignment [rec]',
   },
   {
     env: 'RMDX_MATCH_SPLIT_EVIDENCE',

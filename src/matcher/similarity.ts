@@ -50,9 +50,12 @@ export function jaroWinkler(a: string, b: string): number {
   return j + prefix * 0.1 * (1 - j);
 }
 
+let prevRow = new Int32Array(64);
+let curRow = new Int32Array(64);
+
 /**
  * Levenshtein distance if it is at most `max`, else `max + 1` (banded dynamic programming, so the
- * cost is O(len × max)).
+ * cost is O(len × max); no allocation in the common case).
  */
 export function levenshteinAtMost(a: string, b: string, max: number): number {
   if (a === b) return 0;
@@ -61,9 +64,13 @@ export function levenshteinAtMost(a: string, b: string, max: number): number {
   if (Math.abs(la - lb) > max) return max + 1;
   if (la === 0) return lb;
   if (lb === 0) return la;
+  if (prevRow.length <= lb) {
+    prevRow = new Int32Array(lb * 2 + 1);
+    curRow = new Int32Array(lb * 2 + 1);
+  }
+  let prev = prevRow;
+  let cur = curRow;
   const big = max + 1;
-  let prev = new Array<number>(lb + 1);
-  let cur = new Array<number>(lb + 1);
   for (let j = 0; j <= lb; j++) prev[j] = j <= max ? j : big;
   for (let i = 1; i <= la; i++) {
     const lo = Math.max(1, i - max);
@@ -74,16 +81,39 @@ export function levenshteinAtMost(a: string, b: string, max: number): number {
     const ca = a.charCodeAt(i - 1);
     for (let j = lo; j <= hi; j++) {
       const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
-      const v = Math.min(prev[j - 1]! + cost, (prev[j] ?? big) + 1, cur[j - 1]! + 1);
+      let v = prev[j - 1]! + cost;
+      const up = (j <= i - 1 + max ? prev[j]! : big) + 1;
+      if (up < v) v = up;
+      const left = cur[j - 1]! + 1;
+      if (left < v) v = left;
       cur[j] = v > big ? big : v;
       if (cur[j]! < rowMin) rowMin = cur[j]!;
     }
     if (hi < lb) cur[hi + 1] = big;
     if (rowMin > max) return big;
-    [prev, cur] = [cur, prev];
+    const t = prev;
+    prev = cur;
+    cur = t;
   }
   const d = prev[lb]!;
   return d > max ? big : d;
+}
+
+/**
+ * A character histogram of a short code (certificate numbers): two strings within k edits differ by
+ * at most 2k in their histograms, so `histogramDistance(a, b) > 2k` proves `levenshtein(a, b) > k`
+ * at a fraction of its cost.
+ */
+export function histogram(s: string): Uint8Array {
+  const h = new Uint8Array(64);
+  for (let i = 0; i < s.length; i++) h[s.charCodeAt(i) & 63]!++;
+  return h;
+}
+
+export function histogramDistance(a: Uint8Array, b: Uint8Array): number {
+  let d = 0;
+  for (let i = 0; i < 64; i++) d += Math.abs(a[i]! - b[i]!);
+  return d;
 }
 
 /**

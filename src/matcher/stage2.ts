@@ -1,19 +1,30 @@
 import { forEachCandidate, type BlockPass, type BlockRecord } from './blocking.js';
-import { compareInto, fieldOrder, identityScore, NameSimilarity, type PairSide } from './model.js';
+import {
+  compareInto,
+  explainRatio,
+  fieldOrder,
+  identityBound,
+  identityScore,
+  NameSimilarity,
+  unpromisingBound,
+  type PairSide,
+} from './model.js';
 import { mineralGroup, type MatcherSettings } from './settings.js';
+import { histogram, histogramDistance } from './similarity.js';
 
 /**
  * Stage 2 on the remainder of stage 1, pure: blocking, Fellegi–Sunter scoring, then decisions —
  * greedy one-to-one assignment by match weight (ties broken by the records' keys, so a rerun gives the
- * same links), split shipments (several imports whose summed weight fits one export), a clerical-review
- * band, and what is left unmatched.
+ * same links), split shipments (several imports whose summed weight fits one export), clear best
+ * candidates in the review band (each side the other's best by a margin), the clerical-review band for
+ * the rest, and what is left unmatched.
  */
 export interface Stage2Record extends BlockRecord, PairSide {
   /** `country:id`, the record's identity; orders ties. */
   key: string;
 }
 
-export type Stage2Pass = BlockPass | 'split';
+export type Stage2Pass = BlockPass | 'split' | `${BlockPass}:margin`;
 
 export interface Stage2Link {
   e: number;
@@ -67,13 +78,24 @@ export function matchRemainder(
   s: MatcherSettings,
 ): Stage2Result {
   const names = new NameSimilarity();
+  for (const list of [exports, imports]) {
+    for (const r of list) {
+      r.exporterNameId = names.intern(r.exporterKey);
+      r.importerNameId = names.intern(r.importerKey);
+      if (r.certificate !== null) r.certificateHistogram = histogram(r.certificate);
+    }
+  }
   const levels = new Int8Array(fieldOrder.length);
   const good: Scored[] = [];
   const splitCands = new Map<number, SplitCandidate[]>();
+  // Pairs that provably weigh less than both the review threshold and the split evidence are not
+  // scored (see unpromisingBound); with looser settings every candidate is.
+  const skipUnpromising = unpromisingBound() < s.reviewThreshold && identityBound() < s.splitEvidence;
 
   const candidatePairs = forEachCandidate(exports, imports, s, (e, i, pass) => {
     const er = exports[e]!;
     const ir = imports[i]!;
+    if (skipUnpromising && !promising(er, ir, s)) return;
     const score = compareInto(er, ir, s, names, levels);
     if (score >= s.reviewThreshold) good.push({ e, i, pass, score, levels: levels.slice() });
     if (er.kg !== null && ir.kg !== null && ir.kg < er.kg) {
@@ -132,6 +154,34 @@ export function matchRemainder(
     exportLink.set(e, { e, imports: parts, pass: 'split', score, levels: Array.from(levels) });
   }
 
+  // Clear best candidates: a review-band pair whose two sides are each other's best remaining candidate,
+  // ahead of every other candidate of either side by the margin.
+  const open = good.filter((p) => !exportLink.has(p.e) && !importUsed.has(p.i));
+  const bestE = new Map<number, Scored[]>();
+  const bestI = new Map<number, Scored[]>();
+  for (const p of open) {
+    const le = bestE.get(p.e) ?? [];
+    if (le.length < 2) bestE.set(p.e, [...le, p]);
+    const li = bestI.get(p.i) ?? [];
+    if (li.length < 2) bestI.set(p.i, [...li, p]);
+  }
+  for (const p of open) {
+    if (exportLink.has(p.e) || importUsed.has(p.i)) continue;
+    const le = bestE.get(p.e)!;
+    const li = bestI.get(p.i)!;
+    if (le[0] !== p || li[0] !== p) continue;
+    const runnerUp = Math.max(le[1]?.score ?? -Infinity, li[1]?.score ?? -Infinity);
+    if (p.score - runnerUp < s.margin) continue;
+    exportLink.set(p.e, {
+      e: p.e,
+      imports: [p.i],
+      pass: `${p.pass}:margin`,
+      score: p.score,
+      levels: Array.from(p.levels),
+    });
+    importUsed.add(p.i);
+  }
+
   const review: Stage2Review[] = [];
   const reviewPerExport = new Map<number, number>();
   for (const p of good) {
@@ -148,6 +198,28 @@ export function matchRemainder(
   const unmatchedImports: number[] = [];
   for (let i = 0; i < imports.length; i++) if (!importUsed.has(i)) unmatchedImports.push(i);
   return { links, review, unmatchedExports, unmatchedImports, candidatePairs };
+}
+
+/**
+ * Whether a pair may weigh enough to be linked, reviewed or taken as a split part: its weights agree
+ * within 10 % or by a unit factor, or a party name agrees exactly, or both sides carry a transport
+ * reference or a certificate number, or it pairs different minerals (certificate pass).
+ */
+function promising(e: Stage2Record, i: Stage2Record, s: MatcherSettings): boolean {
+  if (e.exporterNameId !== undefined && e.exporterNameId === i.exporterNameId) return true;
+  if (e.importerNameId !== undefined && e.importerNameId === i.importerNameId) return true;
+  if (e.kg === null || i.kg === null || !(e.kg > 0) || !(i.kg > 0)) return true;
+  const r = i.kg / e.kg;
+  if (r >= 0.9 && r <= 1.1) return true;
+  if (
+    e.certificateHistogram !== undefined &&
+    i.certificateHistogram !== undefined &&
+    histogramDistance(e.certificateHistogram, i.certificateHistogram) <= 2 * s.certEditDistance
+  )
+    return true;
+  if (e.transportKey !== null && e.transportKey === i.transportKey) return true;
+  if (e.mineral !== i.mineral) return true;
+  return explainRatio(e.kg, i.kg, e.gradePct, i.gradePct, s.unitRatioTolerance) !== null;
 }
 
 /** The parts taken together: summed weights and values, the earliest date, the first part's parties. */

@@ -1,4 +1,4 @@
-import { exportScopeSql, importExportingSql, importScopeSql } from '../scope.js';
+import { importExportingSql, importScopeSql } from '../scope.js';
 import { mineralGroup, type MatcherSettings } from '../settings.js';
 import { fingerprintSql, lit, responsibleSql } from './classify.js';
 
@@ -11,7 +11,14 @@ const insertHead = `INSERT INTO reconciliation_discrepancies (run_seq, id, code,
   link_stage, link_score, figures)`;
 
 const importInPeriod = `${importScopeSql} AND i.arrived_on >= $8::date`;
-const exportInPeriod = `${exportScopeSql} AND e.shipped_on >= $8::date`;
+/**
+ * A member state's exports of the reported months to any destination: the registry checks apply to
+ * exports to non-members too (only matching needs a member partner).
+ */
+const exportInPeriod = `NOT e.is_void AND e.shipped_on BETWEEN $8::date AND $2::date
+  AND e.country = ANY($5::char(2)[]) AND e.destination_country IS NOT NULL AND e.destination_country <> e.country
+  AND ($6::char(2) IS NULL OR e.country = $6::char(2))
+  AND ($7::char(2) IS NULL OR e.destination_country = $7::char(2))`;
 
 /**
  * Imports of the context that cite a certificate, with the certificate (issued by the state of its
@@ -21,7 +28,9 @@ const exportInPeriod = `${exportScopeSql} AND e.shipped_on >= $8::date`;
 export function certUsesSql(cu: string, cls: string): string {
   return `CREATE UNLOGGED TABLE ${cu} AS
   SELECT i.country AS ic, i.import_id AS iid, ${importExportingSql} AS exporting, i.mineral,
-    i.certificate_key AS cert, i.mass_kg::float8 AS kg, i.arrived_on, i.arrived_on >= $8::date AS in_period,
+    i.certificate_key AS cert, i.arrived_on, i.arrived_on >= $8::date AS in_period,
+    -- A unit slip found on the link is corrected: it does not overdraw the certificate.
+    i.mass_kg::float8 / coalesce(nullif(l.unit_factor, 0), 1) AS kg,
     c.country AS c_country, c.status AS c_status, c.expires_on AS c_expires, c.mass_kg::float8 AS c_kg,
     c.mineral AS c_mineral, l.e_date AS shipped_on, l.e_cert AS linked_cert, l.stage AS link_stage
   FROM imports i

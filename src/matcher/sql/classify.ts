@@ -29,11 +29,18 @@ function unitFactorSql(s: MatcherSettings): { factor: string; kind: string } {
   const tol = lit(s.unitRatioTolerance);
   const near = (f: string) => `abs(qr / (${f}) - 1) <= ${tol}`;
   const units = unitFactors.map((u) => ({ cond: near(lit(u.factor)), f: lit(u.factor) }));
-  const grade = (g: string) => [
-    { cond: `${g} > 0 AND ${g} < 100 AND ${near(`nullif(${g}, 0) / 100`)}`, f: `${g} / 100` },
-    { cond: `${g} > 0 AND ${g} < 100 AND ${near(`100 / nullif(${g}, 0)`)}`, f: `100 / ${g}` },
+  // One side reported the contained metal (oxide) of the other's ore (see explainRatio).
+  const content = (g: string) => `(${g} IS NULL OR ${g} >= 95)`;
+  const grades = [
+    {
+      cond: `e_grade > 0 AND e_grade < 95 AND ${content('i_grade')} AND ${near(`nullif(e_grade, 0) / 100`)}`,
+      f: `e_grade / 100`,
+    },
+    {
+      cond: `i_grade > 0 AND i_grade < 95 AND ${content('e_grade')} AND ${near(`100 / nullif(i_grade, 0)`)}`,
+      f: `100 / i_grade`,
+    },
   ];
-  const grades = [...grade('e_grade'), ...grade('i_grade')];
   const factor = `CASE WHEN qd IS NULL OR qd <= qminor THEN NULL
     ${units.map((u) => `WHEN ${u.cond} THEN ${u.f}`).join('\n    ')}
     ${grades.map((g) => `WHEN ${g.cond} THEN ${g.f}`).join('\n    ')}
