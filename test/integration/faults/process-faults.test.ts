@@ -93,6 +93,12 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: dbUrl, max: 4 });
   pool.on('error', () => undefined);
   await migrate(pool);
+  // Test instrumentation in this test's own database (not a migration): a notification the moment a
+  // batch row commits, so the server can be frozen between storing a batch and answering for it.
+  await pool.query(`
+    CREATE FUNCTION test_notify_batch() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN PERFORM pg_notify('test_batch_stored', NEW.idempotency_key); RETURN NEW; END $$;
+    CREATE TRIGGER test_notify_batch AFTER INSERT ON batches FOR EACH ROW EXECUTE FUNCTION test_notify_batch();`);
   redis = await spawnRedis();
   for (const c of countries)
     keys[c] = (await createApiKey(pool, { name: `${c} system`, role: 'submitter', country: c })).key;
@@ -413,24 +419,26 @@ describe('faults with real processes, 20 batches of 1,000 records in flight', ()
     let planned: Planned[] = [];
     let caught = 0;
     let round = 0;
-    // Freeze the server the instant a batch row of this round exists, then kill it; repeat (at most
-    // three rounds) until at least one batch was stored whose client got no answer.
-    for (; round < 3 && caught === 0; round++) {
+    // Freeze the server the instant a batch row of this round commits, then kill it; repeat (at most
+    // five rounds) until at least one batch was stored whose client got no answer.
+    for (; round < 5 && caught === 0; round++) {
       const batch = plan(4, round);
       const idems = batch.map((p) => p.idem);
+      // Freeze the server the instant the first batch of the round commits (NOTIFY is sent at commit).
+      const listener = new pg.Client({ connectionString: dbUrl });
+      await listener.connect();
+      const frozen = new Promise<void>((resolve) => {
+        listener.on('notification', (n) => {
+          if (n.payload && idems.includes(n.payload)) {
+            server.child.kill('SIGSTOP');
+            resolve();
+          }
+        });
+      });
+      await listener.query('LISTEN test_batch_stored');
       const posts = Promise.all(batch.map((p) => postOnce(p)));
-      await waitFor(
-        'a stored batch',
-        async () =>
-          (
-            await pool.query('SELECT count(*)::int AS n FROM batches WHERE idempotency_key = ANY($1)', [
-              idems,
-            ])
-          ).rows[0].n > 0,
-        60_000,
-        1,
-      );
-      server.child.kill('SIGSTOP');
+      await frozen;
+      await listener.end();
       const { rows } = await pool.query(
         'SELECT idempotency_key FROM batches WHERE idempotency_key = ANY($1)',
         [idems],
