@@ -24,3 +24,18 @@ describe('README', () => {
     expect(ci).toMatch(/^npm test$/m);
   });
 });
+
+describe('README configuration', () => {
+  it('names every environment variable the hub reads', async () => {
+    const config = await readFile(new URL('../../src/config.ts', import.meta.url), 'utf8');
+    const names = [...config.matchAll(/^ {4}([A-Z][A-Z0-9_]+): \{/gm)].map((m) => m[1]!);
+    expect(names.length).toBeGreaterThan(20);
+    for (const name of names) expect(readme, name).toContain(name);
+  });
+
+  it('lists every matcher threshold with its default', async () => {
+    const { settingSpecs } = await import('../../src/matcher/settings.js');
+    for (const s of settingSpecs)
+      expect(readme).toMatch(new RegExp(`\\|\\s*\`${s.env}\`\\s*\\|\\s*${s.default}\\s*\\|`));
+  });
+});
