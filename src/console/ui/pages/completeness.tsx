@@ -53,7 +53,7 @@ export function CompletenessPage(_props: { principal: Principal }) {
                   </span>
                 ))}
               </div>
-              <div class="table-wrap">
+              <div class="table-wrap" tabIndex={0} role="region" aria-label={t('completenessCaption')}>
                 <table class="grid completeness">
                   <caption>{t('completenessCaption')}</caption>
                   <thead>

@@ -36,7 +36,7 @@ export function ConnectorsPage(props: { canRun: boolean }) {
   const runNow = async (c: ConnectorView) => {
     try {
       await api(`/v1/connectors/${c.id}/run`, { method: 'POST' });
-      setNotice(t('runRequested', { name: c.name }));
+      setNotice(t('runRequested', { name: c.title ?? c.name }));
       res.reload();
     } catch (e) {
       setNotice((e as Error).message);

@@ -144,7 +144,7 @@ export function SitesPage(props: { principal: Principal }) {
         <RegionMap sites={sites} />
         <Async res={res}>
           {() => (
-            <div class="table-wrap tall">
+            <div class="table-wrap tall" tabIndex={0} role="region" aria-label={t('sitesCaption')}>
               <table>
                 <caption>
                   {t('sitesCaption')} ({i.num(sites.length)})
