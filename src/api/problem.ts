@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { type ApiError, errorCatalogue, type ErrorCode, isApiError } from '../errors.js';
+import { isRetryable } from '../pipeline/errors.js';
 
 /** Fastify's own error codes that are the client's fault, mapped onto ours. */
 const fastifyCodes: Record<string, ErrorCode> = {
@@ -39,6 +40,14 @@ function classify(err: FastifyError | ApiError): {
   const mapped = err.code ? fastifyCodes[err.code] : undefined;
   if (mapped) return { code: mapped, detail: err.message };
   // Errors from body parsing that carry a 4xx status (raw-body, zlib) are the client's.
+  // The database or another dependency is down for a moment: the client should come back later.
+  if (isRetryable(err)) {
+    return {
+      code: 'RMDX_ERR_UNAVAILABLE',
+      detail: 'A dependency of the hub is unavailable; retry shortly',
+      extensions: { retryAfter: 5 },
+    };
+  }
   const status = err.statusCode ?? 500;
   if (status === 413) return { code: 'RMDX_ERR_BODY_TOO_LARGE', detail: err.message };
   if (status === 415) return { code: 'RMDX_ERR_UNSUPPORTED_MEDIA_TYPE', detail: err.message };

@@ -159,7 +159,7 @@ export const completenessRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: { to?: string; months: number; country?: string } }>(
     '/v1/completeness',
     {
-      preHandler: app.requireRole('submitter', 'secretariat', 'auditor'),
+      onRequest: app.requireRole('submitter', 'secretariat', 'auditor'),
       schema: {
         tags: ['batches'],
         summary: 'Reporting completeness per member state and month (a submitter sees its own state)',

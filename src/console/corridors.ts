@@ -103,7 +103,7 @@ export const corridorRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: { from?: string; to?: string } }>(
     '/v1/corridors',
     {
-      preHandler: app.requireRole('submitter', 'secretariat', 'auditor'),
+      onRequest: app.requireRole('submitter', 'secretariat', 'auditor'),
       schema: {
         tags: ['reconciliation'],
         summary:
@@ -173,7 +173,7 @@ export const corridorRoutes: FastifyPluginAsync = async (app) => {
   }>(
     '/v1/corridors/flows',
     {
-      preHandler: app.requireRole('submitter', 'secretariat', 'auditor'),
+      onRequest: app.requireRole('submitter', 'secretariat', 'auditor'),
       schema: {
         tags: ['reconciliation'],
         summary: 'Exports A→B against imports B←A per month for one corridor and mineral (kg and USD)',

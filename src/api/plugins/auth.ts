@@ -12,7 +12,7 @@ declare module 'fastify' {
     principal: Principal | null;
   }
   interface FastifyInstance {
-    /** preHandler: the request must carry a valid key with one of these roles. */
+    /** A route onRequest hook (before the body is read or validated): the request must carry a valid key with one of these roles. */
     requireRole(...roles: Role[]): (request: FastifyRequest) => Promise<void>;
   }
 }

@@ -33,7 +33,7 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
   }>(
     '/v1/audit',
     {
-      preHandler: app.requireRole('secretariat', 'auditor'),
+      onRequest: app.requireRole('secretariat', 'auditor'),
       schema: {
         tags: ['evidence'],
         summary:
@@ -91,7 +91,7 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
   app.get(
     '/v1/audit/verify',
     {
-      preHandler: app.requireRole('secretariat', 'auditor'),
+      onRequest: app.requireRole('secretariat', 'auditor'),
       schema: {
         tags: ['evidence'],
         summary: 'Verify the whole audit chain (hashes, links, sequence, receipts pinning it) and report',

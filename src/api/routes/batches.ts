@@ -88,7 +88,7 @@ export const batchRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Headers: { 'idempotency-key'?: string } }>(
     '/v1/batches',
     {
-      preHandler: app.requireRole('submitter', 'secretariat'),
+      onRequest: app.requireRole('submitter', 'secretariat'),
       schema: {
         tags: ['batches'],
         summary:
@@ -203,7 +203,7 @@ export const batchRoutes: FastifyPluginAsync = async (app) => {
   }>(
     '/v1/batches',
     {
-      preHandler: app.requireRole('submitter', 'secretariat', 'auditor'),
+      onRequest: app.requireRole('submitter', 'secretariat', 'auditor'),
       schema: {
         tags: ['batches'],
         summary: 'List batches, newest first (a submitter sees its own country only)',
@@ -258,7 +258,7 @@ export const batchRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { id: string } }>(
     '/v1/batches/:id',
     {
-      preHandler: app.requireRole('submitter', 'secretariat', 'auditor'),
+      onRequest: app.requireRole('submitter', 'secretariat', 'auditor'),
       schema: {
         tags: ['batches'],
         summary: 'A batch: status, progress, counts per record type and outcome, stage timings',
@@ -282,7 +282,7 @@ export const batchRoutes: FastifyPluginAsync = async (app) => {
   }>(
     '/v1/batches/:id/issues',
     {
-      preHandler: app.requireRole('submitter', 'secretariat', 'auditor'),
+      onRequest: app.requireRole('submitter', 'secretariat', 'auditor'),
       schema: {
         tags: ['batches'],
         summary: 'Per-record issues of a batch, paged; ?format=csv for the whole report as CSV',
@@ -329,7 +329,7 @@ export const batchRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Params: { id: string } }>(
     '/v1/batches/:id/replay',
     {
-      preHandler: app.requireRole('secretariat'),
+      onRequest: app.requireRole('secretariat'),
       schema: {
         tags: ['batches'],
         summary: 'Replay a failed batch: chunks already stored stay stored, the rest run again',

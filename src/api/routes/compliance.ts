@@ -21,7 +21,7 @@ export const complianceRoutes: FastifyPluginAsync = async (app) => {
   }>(
     '/v1/compliance',
     {
-      preHandler: app.requireRole('submitter', 'secretariat', 'auditor'),
+      onRequest: app.requireRole('submitter', 'secretariat', 'auditor'),
       schema: {
         tags: ['reconciliation'],
         summary:

@@ -106,7 +106,7 @@ export const discrepancyRoutes: FastifyPluginAsync = async (app) => {
   }>(
     '/v1/discrepancies',
     {
-      preHandler: app.requireRole('submitter', 'secretariat', 'auditor'),
+      onRequest: app.requireRole('submitter', 'secretariat', 'auditor'),
       schema: {
         tags: ['reconciliation'],
         summary:
@@ -189,7 +189,7 @@ export const discrepancyRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { id: string } }>(
     '/v1/discrepancies/:id',
     {
-      preHandler: app.requireRole('submitter', 'secretariat', 'auditor'),
+      onRequest: app.requireRole('submitter', 'secretariat', 'auditor'),
       schema: {
         tags: ['reconciliation'],
         summary: 'A discrepancy: both records side by side, the link score and comparison, reasons, comments',
@@ -203,7 +203,7 @@ export const discrepancyRoutes: FastifyPluginAsync = async (app) => {
   app.patch<{ Params: { id: string }; Body: { status?: DiscrepancyStatus; comment?: string } }>(
     '/v1/discrepancies/:id',
     {
-      preHandler: app.requireRole('submitter', 'secretariat'),
+      onRequest: app.requireRole('submitter', 'secretariat'),
       schema: {
         tags: ['reconciliation'],
         summary: 'Answer a discrepancy: set its status (open, explained, resolved) and/or add a comment',

@@ -45,7 +45,7 @@ export const keyRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: { includeRevoked?: boolean } }>(
     '/v1/keys',
     {
-      preHandler: app.requireRole('secretariat', 'auditor'),
+      onRequest: app.requireRole('secretariat', 'auditor'),
       schema: {
         tags: ['keys'],
         summary: 'List API keys (never the keys themselves)',
@@ -68,7 +68,7 @@ export const keyRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Body: { name: string; role: (typeof roles)[number]; country?: string } }>(
     '/v1/keys',
     {
-      preHandler: app.requireRole('secretariat'),
+      onRequest: app.requireRole('secretariat'),
       schema: {
         tags: ['keys'],
         summary: 'Issue an API key; the key is shown once in this answer',
@@ -133,7 +133,7 @@ export const keyRoutes: FastifyPluginAsync = async (app) => {
   app.delete<{ Params: { id: string } }>(
     '/v1/keys/:id',
     {
-      preHandler: app.requireRole('secretariat'),
+      onRequest: app.requireRole('secretariat'),
       schema: {
         tags: ['keys'],
         summary: 'Revoke an API key at once',

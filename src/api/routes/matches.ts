@@ -110,7 +110,7 @@ export const matchRoutes: FastifyPluginAsync = async (app) => {
   }>(
     '/v1/matches',
     {
-      preHandler: app.requireRole('submitter', 'secretariat', 'auditor'),
+      onRequest: app.requireRole('submitter', 'secretariat', 'auditor'),
       schema: {
         tags: ['reconciliation'],
         summary: 'Links between exports and partner imports (a member state sees its corridors)',

@@ -49,7 +49,7 @@ export const receiptRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { id: string } }>(
     '/v1/batches/:id/receipts',
     {
-      preHandler: app.requireRole('submitter', 'secretariat', 'auditor'),
+      onRequest: app.requireRole('submitter', 'secretariat', 'auditor'),
       schema: {
         tags: ['evidence'],
         summary: 'The signed receipts of a batch: on acceptance and on each completion',

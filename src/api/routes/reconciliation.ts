@@ -24,7 +24,7 @@ export const reconciliationRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Body: RunBody }>(
     '/v1/reconciliation/runs',
     {
-      preHandler: app.requireRole('secretariat'),
+      onRequest: app.requireRole('secretariat'),
       schema: {
         tags: ['reconciliation'],
         summary: 'Start a reconciliation run for a month (or months) and optionally one corridor',
@@ -95,7 +95,7 @@ export const reconciliationRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: { status?: RunStatus; limit: number; cursor?: number } }>(
     '/v1/reconciliation/runs',
     {
-      preHandler: app.requireRole('secretariat', 'auditor'),
+      onRequest: app.requireRole('secretariat', 'auditor'),
       schema: {
         tags: ['reconciliation'],
         summary: 'Reconciliation runs, newest first',
@@ -132,7 +132,7 @@ export const reconciliationRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { id: string } }>(
     '/v1/reconciliation/runs/:id',
     {
-      preHandler: app.requireRole('secretariat', 'auditor'),
+      onRequest: app.requireRole('secretariat', 'auditor'),
       schema: {
         tags: ['reconciliation'],
         summary: 'A reconciliation run: status, progress, counts, timings, inputs fingerprint',

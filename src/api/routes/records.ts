@@ -46,7 +46,7 @@ export const recordRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { recordType: RecordType }; Querystring: ListQuery }>(
     '/v1/records/:recordType',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         tags: ['records'],
         summary:
@@ -103,7 +103,7 @@ export const recordRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { recordType: RecordType; country: string; key: string } }>(
     '/v1/records/:recordType/:country/:key',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         tags: ['records'],
         summary: 'One record: its current version and every version received, oldest first',
@@ -147,7 +147,7 @@ export const recordRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { country: string; lotNumber: string } }>(
     '/v1/lots/:country/:lotNumber/trace',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         tags: ['records'],
         summary:

@@ -82,9 +82,8 @@ const matrix: Record<string, Row> = {
   'GET /v1/compliance': SCOPED_LIST,
 
   // Connectors: the secretariat's (auditors read). The id names no connector: "not found" once authorised.
-  // POST /v1/connectors validates its body before the role check, so even anonymous callers get 400.
   'GET /v1/connectors': OVERSIGHT,
-  'POST /v1/connectors': row(400, 400, 400, 400, 400, 401),
+  'POST /v1/connectors': row(401, 403, 403, 400, 403, 401),
   'GET /v1/connectors/mappings': OVERSIGHT,
   'GET /v1/connectors/:id': CONNECTOR_READ,
   'PATCH /v1/connectors/:id': CONNECTOR_WRITE,
