@@ -198,6 +198,72 @@ describe('file connectors through /v1/connectors: uploads end to end into Postgr
       expect(await count(`SELECT count(*) n FROM ${table} WHERE country = 'UG'`)).toBeGreaterThan(0);
   });
 
+  it('dry run over the API: a file as the body, mapped and validated, nothing stored; check', async () => {
+    const before = await count(`SELECT count(*) n FROM batches`);
+    const files = await count(`SELECT count(*) n FROM connector_files`);
+    const res = await hub.app.inject({
+      method: 'POST',
+      url: `/v1/connectors/${frId}/test?name=lots_2026-03.csv&limit=2`,
+      headers: { ...bearer(hub.keys.secretariat), 'content-type': 'text/csv' },
+      payload: await readFile(`${fixtures}/erreurs/lots_2026-03.csv`),
+    });
+    expect(res.statusCode).toBe(200);
+    const r = res.json();
+    expect(r.stats).toMatchObject({ rows: 5, mapped: 2, rejected: 3 });
+    expect(r.records).toEqual([
+      expect.objectContaining({
+        origin: expect.objectContaining({ rowNumber: 2 }),
+        record: expect.objectContaining({ lotNumber: 'CD-LOT-2026-005001' }),
+      }),
+      expect.objectContaining({ origin: expect.objectContaining({ rowNumber: 6 }) }),
+    ]);
+    expect(r.issues).toHaveLength(4);
+    expect(r.batches).toEqual([
+      expect.objectContaining({
+        period: '2026-03',
+        records: 2,
+        report: expect.objectContaining({ valid: true }),
+      }),
+    ]);
+    expect(await count(`SELECT count(*) n FROM batches`)).toBe(before);
+    expect(await count(`SELECT count(*) n FROM connector_files`)).toBe(files);
+    const check = await post(`/v1/connectors/${frId}/check`, {});
+    expect(check.json()).toMatchObject({ ok: true, status: 'ok' });
+    // An upload connector has no live source to read.
+    expect((await post(`/v1/connectors/${frId}/test`, {})).json()).toMatchObject({
+      code: 'RMDX_ERR_BAD_REQUEST',
+    });
+  });
+
+  it('the list the console shows: every connector with its health, last run, rows and next run', async () => {
+    const list = (await hub.app.inject({ url: '/v1/connectors', headers: bearer(hub.keys.auditor) })).json();
+    expect(list.items.map((c: { country: string; name: string }) => `${c.country}/${c.name}`)).toEqual([
+      'CD/ceec-exports',
+      'UG/dgsm-returns',
+    ]);
+    for (const c of list.items) {
+      expect(c.status).toMatchObject({
+        health: 'ok',
+        lastRunStatus: 'succeeded',
+        nextRunAt: null,
+        lastError: null,
+      });
+      expect(c.status.rows).toEqual({
+        read: expect.any(Number),
+        mapped: expect.any(Number),
+        rejected: expect.any(Number),
+      });
+    }
+    const mappings = (
+      await hub.app.inject({ url: '/v1/connectors/mappings', headers: bearer(hub.keys.auditor) })
+    ).json();
+    expect(mappings.items.map((m: { id: string }) => m.id)).toEqual([
+      'fr-csv-rmd@1.0.0',
+      'json-api-rmd@1.0.0',
+      'xlsx-rmd@1.0.0',
+    ]);
+  });
+
   it('pause and resume; a paused upload connector still takes files', async () => {
     const paused = await post(`/v1/connectors/${frId}/pause`, { reason: 'national system migrating' });
     expect(paused.json()).toMatchObject({
@@ -205,6 +271,8 @@ describe('file connectors through /v1/connectors: uploads end to end into Postgr
       paused: { reason: 'national system migrating' },
       status: { health: 'paused' },
     });
+    const res = await upload(frId, 'sites_2026-04.csv', await readFile(`${fixtures}/sites_2026-03.csv`));
+    expect((await hub.waitForRun(res.json().run.id)).status).toBe('succeeded');
     const resumed = await post(`/v1/connectors/${frId}/resume`, {});
     expect(resumed.json()).toMatchObject({ enabled: true, paused: null });
   });
