@@ -153,19 +153,16 @@ export function runErrorOf(err: unknown, secrets: unknown = {}): RunError {
   return { code: 'RMDX_CONN_INTERNAL', retryable: false, message: redact(e?.message ?? String(err)) };
 }
 
-/** Two ints for pg_advisory_lock: a fixed class, and the instance id folded into 32 bits. */
+/** pg_advisory_lock(class, key): a fixed class for connector runs, the instance id hashed by Postgres. */
 const LOCK_CLASS = 72405150;
-function lockKey(instanceId: string): number {
-  return Number.parseInt(instanceId.replace(/-/g, '').slice(0, 8), 16) | 0;
-}
 
 async function tryLock(client: PoolClient, instanceId: string, waitMs: number): Promise<boolean> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
-      LOCK_CLASS,
-      lockKey(instanceId),
-    ]);
+    const { rows } = await client.query<{ ok: boolean }>(
+      'SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok',
+      [LOCK_CLASS, instanceId],
+    );
     if (rows[0]?.ok) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((r) => setTimeout(r, Math.min(250, Math.max(10, deadline - Date.now()))));
@@ -173,7 +170,7 @@ async function tryLock(client: PoolClient, instanceId: string, waitMs: number): 
 }
 
 async function unlock(client: PoolClient, instanceId: string): Promise<void> {
-  await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, lockKey(instanceId)]);
+  await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, instanceId]);
 }
 
 /** Is a run of this instance going on somewhere (its lock held)? The sweeper asks. */

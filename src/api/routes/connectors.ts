@@ -303,7 +303,7 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
   app.get<{ Querystring: { country?: string } }>(
     '/v1/connectors',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         tags: ['connectors'],
         summary: 'List connectors with their status (last run, cursor, rows, next run, last error)',
@@ -328,7 +328,7 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
   app.get(
     '/v1/connectors/mappings',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         tags: ['connectors'],
         summary: 'The mappings installed with the hub (one per national format)',
@@ -374,7 +374,7 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
   }>(
     '/v1/connectors',
     {
-      preHandler: writers,
+      onRequest: writers,
       schema: {
         tags: ['connectors'],
         summary: 'Configure a connector for a member state (its secrets are stored sealed and never shown)',
@@ -420,7 +420,7 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
   app.get<{ Params: { id: string } }>(
     '/v1/connectors/:id',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         tags: ['connectors'],
         summary: 'A connector and its status',
@@ -445,7 +445,7 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
   }>(
     '/v1/connectors/:id',
     {
-      preHandler: writers,
+      onRequest: writers,
       schema: {
         tags: ['connectors'],
         summary:
@@ -476,7 +476,7 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
   app.post<{ Params: { id: string }; Body: { reason?: string } | undefined }>(
     '/v1/connectors/:id/pause',
     {
-      preHandler: writers,
+      onRequest: writers,
       schema: {
         tags: ['connectors'],
         summary: 'Pause a connector: no scheduled run until it is resumed',
@@ -492,7 +492,7 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
   app.post<{ Params: { id: string } }>(
     '/v1/connectors/:id/resume',
     {
-      preHandler: writers,
+      onRequest: writers,
       schema: {
         tags: ['connectors'],
         summary: 'Resume a paused connector (its failure count starts again at 0)',
@@ -506,7 +506,7 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
   app.post<{ Params: { id: string } }>(
     '/v1/connectors/:id/run',
     {
-      preHandler: writers,
+      onRequest: writers,
       schema: {
         tags: ['connectors'],
         summary: 'Run now: queue a run of the connector (its status is at links.self)',
@@ -523,7 +523,7 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
   app.post<{ Params: { id: string } }>(
     '/v1/connectors/:id/check',
     {
-      preHandler: writers,
+      onRequest: writers,
       schema: {
         tags: ['connectors'],
         summary: 'Check the source: reachable, credentials accepted (nothing read or stored)',
@@ -537,7 +537,7 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
   app.post<{ Params: { id: string }; Querystring: { name?: string; limit: number; fromStart?: boolean } }>(
     '/v1/connectors/:id/test',
     {
-      preHandler: writers,
+      onRequest: writers,
       schema: {
         tags: ['connectors'],
         summary:
@@ -570,10 +570,14 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
         ...(request.query.fromStart && { fromStart: true }),
         maxRows: 100_000,
       });
-      const { records, origins, ...rest } = r;
+      const { records, origins, issues, ...rest } = r;
       return {
         ...rest,
         records: records.slice(0, request.query.limit).map((record, i) => ({ origin: origins[i], record })),
+        // The first 1,000 mapping issues; issuesTotal says how many there were.
+        issues: issues.slice(0, 1000),
+        issuesTotal: issues.length,
+        batches: rest.batches.map(({ origins: _origins, ...b }) => b),
       };
     },
   );
@@ -581,7 +585,7 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
   app.get<{ Params: { id: string }; Querystring: { status?: RunStatus; limit: number; before?: string } }>(
     '/v1/connectors/:id/runs',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         tags: ['connectors'],
         summary: 'Runs of a connector, newest first',
@@ -629,7 +633,7 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
   app.get<{ Params: { id: string; runId: string } }>(
     '/v1/connectors/:id/runs/:runId',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         tags: ['connectors'],
         summary: 'A run: status, cursors, counts, error, and the batches it stored',
@@ -660,7 +664,7 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
   }>(
     '/v1/connectors/:id/runs/:runId/issues',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         tags: ['connectors'],
         summary: 'Rows of a run that could not be mapped: row number, column, value and reason; ?format=csv',
@@ -705,7 +709,7 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
   app.post<{ Params: { id: string; runId: string } }>(
     '/v1/connectors/:id/runs/:runId/replay',
     {
-      preHandler: writers,
+      onRequest: writers,
       schema: {
         tags: ['connectors'],
         summary:
@@ -727,7 +731,7 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
   app.post<{ Params: { id: string }; Querystring: { name?: string; period?: string } }>(
     '/v1/connectors/:id/files',
     {
-      preHandler: writers,
+      onRequest: writers,
       schema: {
         tags: ['connectors'],
         summary:
@@ -775,7 +779,7 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
   app.get<{ Params: { id: string } }>(
     '/v1/connectors/:id/files',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         tags: ['connectors'],
         summary: 'Files received by a connector (uploads, folder pick-ups), newest first',
@@ -795,7 +799,7 @@ export const connectorRoutes: FastifyPluginAsync<ConnectorRoutesOptions> = async
   app.get<{ Params: { id: string; fileId: string } }>(
     '/v1/connectors/:id/files/:fileId',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         tags: ['connectors'],
         summary: 'A received file: whether it has been read, and by which run',
