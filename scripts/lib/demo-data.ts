@@ -139,7 +139,14 @@ function addDays(date: string, days: number): string {
 const day = (period: string, d: number) =>
   `${period}-${String(Math.min(28, Math.max(1, d))).padStart(2, '0')}`;
 
-function staticRecords(c: string, p: StateProfile, first: string, r: Rng, sitesPerState: number) {
+function staticRecords(
+  c: string,
+  p: StateProfile,
+  first: string,
+  r: Rng,
+  sitesPerState: number,
+  producing: string[],
+) {
   const out: Record<string, unknown>[] = [];
   const exporters = exporterNames.slice(0, 5).map((name, i) => ({
     recordType: 'actor',
@@ -163,6 +170,7 @@ function staticRecords(c: string, p: StateProfile, first: string, r: Rng, sitesP
     const x = r();
     const status = x < 0.55 ? 'green' : x < 0.75 ? 'yellow' : x < 0.83 ? 'red' : 'blue';
     const siteId = `${c}-MS-${pad(i)}`;
+    if (status === 'green' || status === 'yellow') producing.push(siteId);
     const coop = `${c}-COOP-${pad(1 + (i % 4), 3)}`;
     const mineral = p.minerals[i % p.minerals.length]!;
     const inspected = status !== 'blue';
@@ -246,8 +254,12 @@ export function demoDataset(opts: {
   const sitesPerState = opts.sitesPerState ?? 24;
   let certSeq = 0;
 
-  for (const c of demoStates)
-    recs(c, periods[0]!).push(...staticRecords(c, profiles[c]!, periods[0]!, r, sitesPerState));
+  // Sites that may produce certified minerals (green or yellow), per state.
+  const producing: Record<string, string[]> = {};
+  for (const c of demoStates) {
+    producing[c] = [];
+    recs(c, periods[0]!).push(...staticRecords(c, profiles[c]!, periods[0]!, r, sitesPerState, producing[c]));
+  }
 
   for (const [pi, period] of periods.entries()) {
     for (const c of demoStates) {
@@ -277,7 +289,9 @@ export function demoDataset(opts: {
         // Two extraction lots from sites of the state, blended into the export lot.
         const inputs: string[] = [];
         for (let k = 0; k < 2; k++) {
-          const site = `${c}-MS-${pad(1 + Math.floor(r() * sitesPerState))}`;
+          // Nearly always a green or yellow site; now and then one that is not (CERT_SITE_NOT_GREEN).
+          const site =
+            r() < 0.96 ? pick(r, producing[c]!) : `${c}-MS-${pad(1 + Math.floor(r() * sitesPerState))}`;
           const lotNumber = `${c}-LOT-${tag}-${k + 1}`;
           inputs.push(lotNumber);
           out.push({

@@ -38,7 +38,13 @@ const audited: { name: string; url: string; lang: string; serious: number }[] = 
 beforeAll(async () => {
   // The hub as `npm run demo` runs it, inline (no Redis), with its reconciler.
   hub = await assembleHub({
-    config: testConfig({ databaseUrl: db.url, redisUrl: undefined }),
+    // Other test files share the machine: load shedding is not what this file tests.
+    config: testConfig({
+      databaseUrl: db.url,
+      redisUrl: undefined,
+      maxEventLoopDelayMs: 600_000,
+      requestTimeoutSeconds: 600,
+    }),
     pool: db.pool,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     registry: loadRegistry(),
