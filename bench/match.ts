@@ -31,7 +31,6 @@ const { values: args } = parseArgs({
 const N = Number(args.exports);
 const RUNS = Number(args.runs);
 
-
 /** Pseudo-random integers from the row number, deterministic: (i × a + salt × b) mod p. */
 const r = (salt: number) => `((i::bigint * 2654435761 + ${salt}::bigint * 40503) % 4294967291)`;
 
