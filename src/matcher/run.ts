@@ -177,11 +177,8 @@ export async function executeRun(ctx: MatcherContext, runId: string): Promise<Ru
       await client.query('SELECT pg_advisory_unlock($1::bigint)', [RUN_LOCK]).catch(() => undefined);
     client.release();
   }
-  await ctx.pool.query(
-    `UPDATE reconciliation_runs SET status = 'completed', counts = $2, timings = $3, inputs_fingerprint = $4,
-       finished_at = now(), updated_at = now() WHERE id = $1`,
-    [run.id, JSON.stringify(r.counts), JSON.stringify(clock.timings), r.inputsFingerprint],
-  );
+  // Compliance of the states and months covered, from the results just published; the run is
+  // completed with it (a process dying here leaves the run running, and its rerun makes the same).
   await clock.begin('compliance');
   try {
     await recomputeCompliance(ctx, run.seq, scope);
@@ -189,12 +186,16 @@ export async function executeRun(ctx: MatcherContext, runId: string): Promise<Ru
     log.warn({ err }, 'compliance could not be recomputed after the run');
   }
   clock.end('compliance');
+  clock.timings.totalMs = clock.total();
   const { rows } = await ctx.pool.query<RunRow>(
-    `UPDATE reconciliation_runs SET timings = timings || $2::jsonb, progress = $3, updated_at = now()
+    `UPDATE reconciliation_runs SET status = 'completed', counts = $2, timings = $3, inputs_fingerprint = $4,
+       progress = $5, finished_at = now(), updated_at = now()
      WHERE id = $1 RETURNING *`,
     [
       run.id,
-      JSON.stringify({ complianceMs: clock.timings.complianceMs ?? 0, totalMs: clock.total() }),
+      JSON.stringify(r.counts),
+      JSON.stringify(clock.timings),
+      r.inputsFingerprint,
       JSON.stringify({ stage: 'done', stagesDone: stages.length, stagesTotal: stages.length, percent: 100 }),
     ],
   );
