@@ -6,7 +6,6 @@
  * Deterministic for a seed. Built on test/fixtures/factory.ts.
  */
 import { rng, type Rng } from '../../test/fixtures/factory.js';
-import { generateScenario } from './scenario.js';
 
 export interface DemoBatch {
   country: string;
@@ -92,8 +91,6 @@ const profiles: Record<string, StateProfile> = {
   },
 };
 export const demoStates = Object.keys(profiles).sort();
-/** Every state that reports in the demo: the certifying five, and Kenya (imports only, from the matcher's scenarios). */
-export const demoReporters = [...demoStates, 'KE'].sort();
 const reporting = new Set(demoStates);
 
 const hs: Record<string, string> = {
@@ -139,26 +136,6 @@ function addDays(date: string, days: number): string {
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
 }
-const monthIndex = (period: string) => Number(period.slice(0, 4)) * 12 + Number(period.slice(5, 7)) - 1;
-
-/** Moves every date and timestamp in a record by whole months (days past a month's end are clamped). */
-export function shiftDates<T>(value: T, months: number): T {
-  if (typeof value === 'string') {
-    const m = /^(\d{4})-(\d{2})-(\d{2})(T.*)?$/.exec(value);
-    if (!m) return value;
-    const idx = Number(m[1]) * 12 + Number(m[2]) - 1 + months;
-    const y = Math.floor(idx / 12);
-    const mo = (idx % 12) + 1;
-    const last = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-    const d = Math.min(Number(m[3]), last);
-    return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}${m[4] ?? ''}` as T;
-  }
-  if (Array.isArray(value)) return value.map((v) => shiftDates(v, months)) as T;
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shiftDates(v, months)])) as T;
-  return value;
-}
-
 const day = (period: string, d: number) =>
   `${period}-${String(Math.min(28, Math.max(1, d))).padStart(2, '0')}`;
 
@@ -257,8 +234,6 @@ interface Shipment {
 
 /** The year of returns, in submission order. `scale` multiplies the monthly volume. */
 export function demoDataset(opts: {
-  /** Include the matcher's scenarios (default true). */
-  scenarios?: boolean;
   to: string;
   months?: number;
   seed?: number;
@@ -309,7 +284,7 @@ export function demoDataset(opts: {
         // Shipped from the 12th: the lots, transfers and certificate before it fall in the same month.
         const shippedOn = day(period, 12 + Math.floor(r() * 15));
         const seq = ++certSeq;
-        const certificateNumber = `${c}-${period.slice(0, 4)}-D${pad(seq, 5)}`;
+        const certificateNumber = `${c}-${period.slice(0, 4)}-${pad(seq, 6)}`;
         const tag = `${c}-${period}-${pad(i + 1, 3)}`;
         // Two extraction lots from sites of the state, blended into the export lot.
         const inputs: string[] = [];
@@ -497,21 +472,9 @@ export function demoDataset(opts: {
     });
   }
 
-  // The matcher's labelled scenarios (matching-research §7 and noise: scripts/lib/scenario.ts), a
-  // calendar year of their own, moved to end at the demo's last month.
-  if (opts.scenarios !== false) {
-    const shift = monthIndex(opts.to) - monthIndex('2025-12');
-    for (const b of generateScenario(opts.seed ?? 2026, 12).batches) {
-      const period = addMonths(b.period, shift);
-      if (periods.includes(period))
-        recs(b.country, period).push(...b.records.map((x) => shiftDates(x, shift)));
-    }
-  }
-
   const batches: DemoBatch[] = [];
   for (const [pi, period] of periods.entries()) {
-    for (const c of demoReporters) {
-      if (!byKey.has(`${c}|${period}`)) continue; // Kenya leaves months unreported
+    for (const c of demoStates) {
       // BI has not reported the last month yet: a "missing" cell once the deadline has passed.
       if (c === 'BI' && pi === months - 1) continue;
       const records = recs(c, period).map(clean);

@@ -18,7 +18,7 @@ import { createHubConnectors } from '../../src/connectors/hub.js';
 import type { Logger } from '../../src/logger.js';
 import { createHubPipeline, createHubReconciler } from '../../src/runtime.js';
 import type { SchemaRegistry } from '../../src/standard/registry.js';
-import { demoDataset, demoReporters, type DemoBatch } from './demo-data.js';
+import { demoDataset, demoStates, type DemoBatch } from './demo-data.js';
 
 export interface DemoLoad {
   batches: { id: string; country: string; period: string; status: string }[];
@@ -164,7 +164,7 @@ export async function loadDemo(
     seed: opts.seed,
   });
   const submitterKeys: Record<string, string> = {};
-  for (const c of demoReporters)
+  for (const c of demoStates)
     submitterKeys[c] = (
       await createApiKey(db, { name: `demo ${c} national system`, role: 'submitter', country: c })
     ).key;

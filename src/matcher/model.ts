@@ -170,27 +170,13 @@ function gradeFactor(
   importGrade: number | null,
   tolerance: number,
 ): number | null {
-  if (
-    isOreGrade(exportGrade) &&
-    isContentGrade(importGrade) &&
-    Math.abs(r / (exportGrade / 100) - 1) <= tolerance
-  )
+  const content = (g: number | null) => g === null || g >= 95;
+  const ore = (g: number | null): g is number => g !== null && g > 0 && g < 95;
+  if (ore(exportGrade) && content(importGrade) && Math.abs(r / (exportGrade / 100) - 1) <= tolerance)
     return exportGrade / 100;
-  if (
-    isOreGrade(importGrade) &&
-    isContentGrade(exportGrade) &&
-    Math.abs(r * (importGrade / 100) - 1) <= tolerance
-  )
+  if (ore(importGrade) && content(exportGrade) && Math.abs(r * (importGrade / 100) - 1) <= tolerance)
     return 100 / importGrade;
   return null;
-}
-
-function isContentGrade(g: number | null): boolean {
-  return g === null || g >= 95;
-}
-
-function isOreGrade(g: number | null): g is number {
-  return g !== null && g > 0 && g < 95;
 }
 
 export interface FieldComparison {
