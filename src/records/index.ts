@@ -1,6 +1,7 @@
 /**
  * Records: normalisation into canonical rows, set-based persistence with history, and reads
- * (listing, history, lot trace). The tables are in migrations/0002_records.sql.
+ * (listing, history, lot trace). The tables are in migrations/0002_records.sql; record_history
+ * holds superseded versions only since migrations/0007_history_superseded_only.sql.
  */
 export { InvalidCursorError, UnsupportedFilterError } from './errors.js';
 export {
@@ -14,6 +15,7 @@ export {
   listRecords,
   recordHistory,
   storedKey,
+  versionCanonical,
   type HistoryEntry,
   type PageRequest,
   type RecordFilters,

@@ -5,9 +5,9 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
 import type { RecordType } from '../standard/record-types.js';
-import { copyField, copyJson, copyValue } from './copy-text.js';
+import { copyJson, copyValue } from './copy-text.js';
 import { canonicalRow } from './normalise/normalise-record.js';
-import { applySql, copySql, prepareStageSql, renumberSql } from './persist-sql.js';
+import { applySql, copySql, prepareStageSql, renumberSql, type ApplyRow } from './persist-sql.js';
 import { tableSpecs } from './table-specs.js';
 
 export interface PersistBatch {
@@ -42,26 +42,18 @@ export interface PersistCounts {
   voided: number;
 }
 
-interface ApplyResult {
-  recorded: number;
-  applied: number;
-  inserted: number;
-  updated: number;
-  voided: number;
-}
-
 interface Statements {
   prepare: string;
   copy: string;
   apply: string;
-  renumber: [string, string];
+  renumber: string;
 }
 
 const statements = new Map<RecordType, Statements>();
 
-// A decimal text marked to be written into JSON as a bare number: "\u0001N2.5" → 2.5.
-const RAW = '\u0001N';
-const RAW_JSON = /"\\u0001N(-?[0-9.]+(?:[eE][-+]?[0-9]+)?)"/g;
+/** How often the apply statement runs when other transactions insert the chunk's new keys meanwhile. */
+const MAX_APPLY_ATTEMPTS = 5;
+const UNIQUE_VIOLATION = '23505';
 
 function statementsFor(recordType: RecordType): Statements {
   let s = statements.get(recordType);
@@ -78,10 +70,16 @@ function statementsFor(recordType: RecordType): Statements {
 }
 
 /**
- * Stores a chunk of valid records: every one into `record_history`, and the current version of each
- * key into its record type's table. Set-based, per record type: the normalised rows are streamed
- * with COPY into a session-local staging table, then ONE statement upserts the current rows and
- * inserts the history rows. Idempotent: rerunning the same chunk inserts and changes nothing.
+ * Stores a chunk of valid records. The current version of each key lives in its record type's
+ * table; `record_history` keeps the versions that were superseded (copy-on-write: the statement
+ * that replaces a current row first copies it there), so a key seen for the first time writes ONE
+ * row. Every version of a key = its history rows ∪ its current row (`recordHistory`).
+ *
+ * Set-based, per record type: the normalised rows are streamed with COPY into a session-local
+ * staging table, then ONE statement locks the current rows the chunk touches, copies the ones it
+ * replaces into history, upserts the current rows (a later arrival by (batch_seq, record_index)
+ * wins) and puts records that can never be current (a late older arrival, an earlier occurrence of
+ * a key in the chunk) straight into history. Idempotent: rerunning the same chunk changes nothing.
  *
  * Run it inside the caller's transaction (READ COMMITTED), on a client of its own (COPY needs one):
  * the chunk's rows, issues and progress commit together.
@@ -111,14 +109,13 @@ async function persistType(
 ): Promise<PersistCounts> {
   const spec = tableSpecs[recordType];
   const columns = Object.keys(spec.columns);
-  const types: Readonly<Record<string, string>> = spec.columns;
-  const numeric = new Set(columns.filter((c) => types[c] === 'numeric'));
   const sql = statementsFor(recordType);
 
   // Normalise and encode. The last occurrence of a key in the chunk is the one that can become current.
   const lastOfKey = new Map<string, number>();
-  const rows: { index: number; isVoid: boolean; received: string; canonical: string; values: string }[] =
-    new Array(items.length);
+  const rows: { index: number; isVoid: boolean; received: string; values: string }[] = new Array(
+    items.length,
+  );
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
     const isVoid = item.action === 'void';
@@ -129,23 +126,9 @@ async function persistType(
         `record ${item.recordIndex} (${recordType}) has no key: only valid records can be stored`,
       );
     }
-    // The typed columns for the table, and the same values as one JSON document (nulls left out) for history.
     let values = '';
-    const canonical: Record<string, unknown> = {};
-    for (const c of columns) {
-      const value = row[c];
-      values += `\t${copyValue(value)}`;
-      // Exact decimals (mass_kg, metal_kg) go into the JSON as numbers, digit for digit (jsonb numbers are numeric).
-      if (value !== null)
-        canonical[c] = typeof value === 'string' && numeric.has(c) ? `${RAW}${value}` : value;
-    }
-    rows[i] = {
-      index: item.recordIndex,
-      isVoid,
-      received: copyJson(item.record),
-      canonical: copyField(JSON.stringify(canonical).replace(RAW_JSON, '$1')),
-      values,
-    };
+    for (const c of columns) values += `\t${copyValue(row[c])}`;
+    rows[i] = { index: item.recordIndex, isVoid, received: copyJson(item.record), values };
     const seen = lastOfKey.get(key);
     if (seen === undefined || items[seen]!.recordIndex < item.recordIndex) lastOfKey.set(key, i);
   }
@@ -154,27 +137,34 @@ async function persistType(
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     lines[i] =
-      `${r.index}\t${current.has(i) ? 't' : 'f'}\t${r.isVoid ? 't' : 'f'}\t${r.received}\t${r.canonical}${r.values}\n`;
+      `${r.index}\t${current.has(i) ? 't' : 'f'}\t${r.isVoid ? 't' : 'f'}\t${r.received}${r.values}\n`;
   }
 
   await client.query(sql.prepare);
   await pipeline(Readable.from(blocks(lines)), client.query(copyFrom(sql.copy)));
-  const { rows: out } = await client.query<ApplyResult>(sql.apply, [
-    batch.id,
-    recordType,
-    batch.country,
-    batch.seq,
-    batch.schemaVersion,
-    batch.period,
-  ]);
-  const r = out[0]!;
-  // Every newly recorded version applied (the normal case)? If not — a late older arrival, a key
-  // twice in the chunk — their versions are provisional: renumber the chunk's keys in arrival order.
-  if (r.recorded !== r.applied) {
-    const keys = [...lastOfKey.keys()];
-    await client.query(sql.renumber[0], [recordType, batch.country, keys]);
-    await client.query(sql.renumber[1], [batch.country, keys]);
+  const params = [batch.id, recordType, batch.country, batch.seq, batch.schemaVersion, batch.period];
+  // A savepoint, so that a new key another transaction inserted meanwhile (unique_violation) undoes
+  // only this statement: run again, it sees and locks that row (see applySql).
+  await client.query('SAVEPOINT rmdx_persist');
+  let r: ApplyRow;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      r = (await client.query<ApplyRow>(sql.apply, params)).rows[0]!;
+      break;
+    } catch (err) {
+      if ((err as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= MAX_APPLY_ATTEMPTS) throw err;
+      await client.query('ROLLBACK TO SAVEPOINT rmdx_persist');
+    }
   }
+  await client.query('RELEASE SAVEPOINT rmdx_persist');
+  if (r.replaced !== r.superseded) {
+    throw new Error(
+      `${recordType}: ${r.replaced} current rows replaced but ${r.superseded} copied to history; nothing stored`,
+    );
+  }
+  // A version recorded out of arrival order (a late older batch, a key twice in the chunk) got a
+  // provisional number: renumber those keys, history and current row, in arrival order.
+  if (r.late_keys !== null) await client.query(sql.renumber, [recordType, batch.country, r.late_keys]);
   return {
     inserted: r.inserted,
     updated: r.updated,

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/pool.js';
 import { certificateKey, type RecordType } from '../standard/record-types.js';
 import { InvalidCursorError, UnsupportedFilterError } from './errors.js';
+import { canonicalRow } from './normalise/normalise-record.js';
 import { q } from './persist-sql.js';
 import { tableSpecs, type CanonicalRow } from './table-specs.js';
 
@@ -145,25 +146,33 @@ export async function listRecords<T extends RecordType>(
   };
 }
 
-/** One history version of a record. */
+/** One version of a record. */
 export interface HistoryEntry {
   version: number;
   action: 'upsert' | 'void';
   batch: { id: string; seq: number; recordIndex: number; period: string };
   schemaVersion: string;
+  /** When this version was stored. */
   recordedAt: string;
-  /** The canonical columns of that version (nulls left out). */
+  /**
+   * The canonical columns of that version (nulls left out): what the hub's normalisation makes of
+   * `received` (the same function that filled the columns when the version was current).
+   */
   canonical: Record<string, unknown>;
   received: unknown;
 }
 
-/** Every version of one record ever received, oldest first (version 1, 2, …: arrival order). */
+/**
+ * Every version of one record ever received, oldest first (version 1, 2, …: arrival order): the
+ * superseded versions in `record_history` and the current row of the record's table.
+ */
 export async function recordHistory(
   db: Queryable,
   recordType: RecordType,
   country: string,
   key: string,
 ): Promise<HistoryEntry[]> {
+  const spec = tableSpecs[recordType];
   const { rows } = await db.query<{
     version: number;
     action: 'upsert' | 'void';
@@ -173,15 +182,19 @@ export async function recordHistory(
     period: string;
     schema_version: string;
     recorded_at: Date;
-    canonical: Record<string, unknown>;
-    received: unknown;
+    received: Record<string, unknown>;
   }>(
     `SELECT h.version, h.action, h.batch_id, h.batch_seq, h.record_index, b.period, h.schema_version,
-            h.recorded_at, h.canonical, h.received
+            h.recorded_at, h.received
        FROM record_history h
        JOIN batches b ON b.id = h.batch_id
       WHERE h.record_type = $1::text AND h.country = $2::char(2) AND h.key = $3::text
-      ORDER BY h.batch_seq, h.record_index`,
+     UNION ALL
+     SELECT t.version, CASE WHEN t.is_void THEN 'void' ELSE 'upsert' END, t.batch_id, t.batch_seq,
+            t.record_index, t.period, t.schema_version, t.updated_at, t.received
+       FROM ${q(spec.table)} t
+      WHERE t.country = $2::char(2) AND t.${q(spec.keyColumn)} = $3::text
+      ORDER BY batch_seq, record_index`,
     [recordType, country.toUpperCase(), storedKey(recordType, key)],
   );
   return rows.map((r) => ({
@@ -190,9 +203,29 @@ export async function recordHistory(
     batch: { id: r.batch_id, seq: Number(r.batch_seq), recordIndex: r.record_index, period: r.period },
     schemaVersion: r.schema_version,
     recordedAt: r.recorded_at.toISOString(),
-    canonical: r.canonical,
+    canonical: versionCanonical(recordType, r.received, r.action === 'void'),
     received: r.received,
   }));
+}
+
+/**
+ * The canonical columns of a stored version, from the record as received (nulls left out; exact
+ * decimals as JSON numbers, as the API shows them). History keeps `received` only: this is the
+ * normalisation persistence applied to it.
+ */
+export function versionCanonical(
+  recordType: RecordType,
+  received: Record<string, unknown>,
+  isVoid: boolean,
+): Record<string, unknown> {
+  const row = canonicalRow(recordType, received, isVoid) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [column, type] of Object.entries(tableSpecs[recordType].columns)) {
+    const value = row[column];
+    if (value === null || value === undefined) continue;
+    out[column] = type === 'numeric' && typeof value === 'string' ? Number(value) : value;
+  }
+  return out;
 }
 
 /** A table row → the API's shape: bookkeeping apart, canonical columns together. */

@@ -3,7 +3,8 @@
  * evidence the hub holds. Pure; the lot trace and the matcher's CERT_SITE_NOT_GREEN use it.
  *
  * The rule:
- *  1. Every non-void version of the site ever received (record_history) asserts "status S since D",
+ *  1. Every non-void version of the site ever received (its current row and the superseded
+ *     versions in record_history) asserts "status S since D",
  *     where D is its `statusSince`, or — when the state did not date it — the first day of the
  *     reporting month of the batch that carried it (the report speaks for that month at the latest).
  *     The assertion in force at date T is the one from the LAST-RECEIVED version with D ≤ T: a later

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/pool.js';
+import { versionCanonical } from './queries.js';
 import { siteStatusAt, type MineStatus, type SiteStatusAt, type SiteVersionEvidence } from './site-status.js';
 
 /** A custody transfer of a lot, oldest first. */
@@ -96,7 +97,7 @@ interface LotRow {
  * The chain of custody of a lot, back through `inputLots` (blends, splits, processing) to the mine
  * sites, within the reporting country's own lots. A recursive CTE walks the inputs; its UNION keeps
  * each lot once, so a cycle in the data cannot loop it. Then, set-based: the transfers of every lot,
- * the sites with the evidence for their status (site versions from history, inspections), and the
+ * the sites with the evidence for their status (every site version, inspections), and the
  * exports and certificates that name any lot of the chain.
  *
  * Each site's status is given AT THE TIME of the lot that came from it: the local calendar date of
@@ -312,19 +313,27 @@ async function traceSites(db: Queryable, country: string, lots: LotRow[]): Promi
          FROM mine_sites WHERE country = $1::char(2) AND site_id = ANY($2::text[]) AND NOT is_void`,
       [country, siteIds],
     ),
+    // Every version of each site: the superseded ones (record_history, status derived from the
+    // record as received) and the current row (its columns).
     db.query<{
       key: string;
       action: 'upsert' | 'void';
       status: string | null;
       status_since: string | null;
+      received: Record<string, unknown> | null;
       period: string;
       batch_seq: string | number;
       record_index: number;
     }>(
-      `SELECT h.key, h.action, h.canonical->>'certification_status' AS status,
-              h.canonical->>'status_since' AS status_since, b.period, h.batch_seq, h.record_index
+      `SELECT h.key, h.action, NULL AS status, NULL AS status_since, h.received, b.period, h.batch_seq,
+              h.record_index
          FROM record_history h JOIN batches b ON b.id = h.batch_id
-        WHERE h.record_type = 'mineSite' AND h.country = $1::char(2) AND h.key = ANY($2::text[])`,
+        WHERE h.record_type = 'mineSite' AND h.country = $1::char(2) AND h.key = ANY($2::text[])
+       UNION ALL
+       SELECT t.site_id, CASE WHEN t.is_void THEN 'void' ELSE 'upsert' END, t.certification_status,
+              t.status_since::text, NULL, t.period, t.batch_seq, t.record_index
+         FROM mine_sites t
+        WHERE t.country = $1::char(2) AND t.site_id = ANY($2::text[])`,
       [country, siteIds],
     ),
     db.query<{ site_id: string; inspection_date: string; result: string }>(
@@ -338,10 +347,12 @@ async function traceSites(db: Queryable, country: string, lots: LotRow[]): Promi
   const versionsOf = new Map<string, SiteVersionEvidence[]>();
   for (const h of history.rows) {
     const list = versionsOf.get(h.key) ?? [];
+    const derived =
+      h.received === null ? null : versionCanonical('mineSite', h.received, h.action === 'void');
     list.push({
       action: h.action,
-      status: h.status,
-      statusSince: h.status_since,
+      status: derived ? ((derived.certification_status as string | undefined) ?? null) : h.status,
+      statusSince: derived ? ((derived.status_since as string | undefined) ?? null) : h.status_since,
       period: h.period,
       batchSeq: Number(h.batch_seq),
       recordIndex: h.record_index,

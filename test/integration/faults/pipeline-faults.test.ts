@@ -5,19 +5,17 @@ import { testDatabase } from '../../helpers/db.js';
 import { bearer, testHub } from '../../helpers/hub.js';
 import { startHubProcess, waitFor, type RunningProcess } from '../../helpers/processes.js';
 import { spawnRedis } from '../../helpers/services.js';
+import { storedVersions } from '../records/versions.js';
 
 const tables = ['exports', 'imports', 'lots', 'custody_transfers', 'mine_sites'];
 
 type Db = Awaited<ReturnType<typeof testDatabase>>;
 
-/** Versions stored for a batch: one history row per valid record, never two. */
+/** Versions stored for a batch (current rows and history): one per valid record, never two. */
 async function storedRows(db: Db, batchId: string): Promise<number> {
-  const { rows } = await db.pool.query(
-    `SELECT count(*)::int AS n, count(DISTINCT record_index)::int AS d FROM record_history WHERE batch_id = $1`,
-    [batchId],
-  );
-  expect(rows[0].n).toBe(rows[0].d);
-  return rows[0].n;
+  const { n, d } = await storedVersions(db.pool, batchId);
+  expect(n).toBe(d);
+  return n;
 }
 
 /** Current rows across the record tables: exactly one per distinct key submitted. */

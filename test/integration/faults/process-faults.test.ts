@@ -26,6 +26,7 @@ import { kekId, open } from '../../../src/evidence/kek.js';
 import { batchDoc, mixedRecords, rng } from '../../fixtures/factory.js';
 import { startHubProcess, waitFor, type RunningProcess } from '../../helpers/processes.js';
 import { freePort, spawnRedis, type StartedRedis } from '../../helpers/services.js';
+import { storedVersions } from '../records/versions.js';
 
 const BATCHES = 20;
 const RECORDS = 1000;
@@ -260,13 +261,16 @@ async function settle(fault: string, planned: Planned[], rowsBefore: number, not
   );
   const { rows } = await pool.query(
     `SELECT b.id, b.idempotency_key, b.status, b.counts,
-       (SELECT count(*)::int FROM record_history h WHERE h.batch_id = b.id) AS versions,
-       (SELECT count(DISTINCT record_index)::int FROM record_history h WHERE h.batch_id = b.id) AS distinct_versions,
        (SELECT count(*)::int FROM receipts r WHERE r.batch_id = b.id AND r.kind = 'accepted') AS accepted_receipts,
        (SELECT count(*)::int FROM receipts r WHERE r.batch_id = b.id AND r.kind = 'completed') AS completed_receipts
      FROM batches b WHERE b.idempotency_key = ANY($1)`,
     [idems],
   );
+  // Versions stored per batch, in the current rows and in history: one per record, never two.
+  for (const r of rows) {
+    const { n, d } = await storedVersions(pool, r.id as string);
+    Object.assign(r, { versions: n, distinct_versions: d });
+  }
   const byKey = new Map(rows.map((r) => [r.idempotency_key as string, r]));
   let exact = true;
   let duplicates = 0;

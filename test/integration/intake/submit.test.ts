@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { batchDoc, exportRecord, importRecord, mixedRecords, rng } from '../../fixtures/factory.js';
 import { testDatabase } from '../../helpers/db.js';
 import { bearer, testHub } from '../../helpers/hub.js';
+import { storedVersions } from '../records/versions.js';
 
 const db = await testDatabase();
 const hub = await testHub(db);
@@ -208,11 +209,7 @@ describe('acceptance policy', () => {
     const done = await hub.waitForBatch(res.json().batchId);
     expect(done.status).toBe('rejected');
     expect(done.counts.totals).toMatchObject({ received: 200, stored: 0, invalid: 20, rejected: 180 });
-    const { rows } = await db.pool.query(
-      `SELECT count(*)::int AS n FROM record_history WHERE batch_id = $1`,
-      [done.id],
-    );
-    expect(rows[0].n).toBe(0);
+    expect(await storedVersions(db.pool, done.id)).toEqual({ n: 0, d: 0 });
   });
 });
 

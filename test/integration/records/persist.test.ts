@@ -6,6 +6,7 @@ import { recordHistory } from '../../../src/records/queries.js';
 import type { RecordType } from '../../../src/standard/record-types.js';
 import { testDatabase } from '../../helpers/db.js';
 import { exportRecord, insertBatch } from './fixtures.js';
+import { storedVersions } from './versions.js';
 
 const db = await testDatabase();
 
@@ -30,8 +31,7 @@ async function exportRow(country: string, exportId: string) {
 }
 
 async function historyCount(): Promise<number> {
-  const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM record_history');
-  return rows[0]!.n;
+  return (await storedVersions(db.pool)).n;
 }
 
 describe('persistRecords', () => {
