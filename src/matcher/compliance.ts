@@ -41,6 +41,7 @@ export function bandOf(f: ComplianceFigures, s: MatcherSettings['compliance']): 
 }
 
 const penaltyCodes = discrepancyCodes.filter((c) => codeSpecs[c].penalty);
+const ITEMS_LISTED = 500;
 
 /** The current discrepancies: those of each cell's latest completed run. */
 export const currentDiscrepanciesSql = `SELECT d.* FROM reconciliation_discrepancies d
@@ -150,6 +151,24 @@ export async function computeCompliance(
     [months, states],
   );
 
+  // One pass to index the rows by month; each state and month then looks at its own.
+  const byPeriod = <T extends { period: string }>(xs: readonly T[]) => {
+    const m = new Map<string, T[]>();
+    for (const x of xs) {
+      let list = m.get(x.period);
+      if (!list) m.set(x.period, (list = []));
+      list.push(x);
+    }
+    return m;
+  };
+  const flowsByPeriod = byPeriod(flows.rows);
+  const itemsByPeriod = byPeriod(items.rows);
+  /** At most this many ids per figure; the figure's href lists them all. */
+  const ids = (xs: readonly { id: string }[]) => ({
+    items: xs.slice(0, ITEMS_LISTED).map((d) => d.id),
+    itemCount: xs.length,
+  });
+
   const rows = keys.map(({ country, period }) => {
     // Timeliness over the last n months already due.
     const window: string[] = [];
@@ -162,7 +181,7 @@ export async function computeCompliance(
     const own = report.get(k(country, period));
     const timeliness = due.length > 0 ? onTime.length / due.length : null;
 
-    const cells = flows.rows.filter((f) => f.period === period);
+    const cells = flowsByPeriod.get(period) ?? [];
     const exportsOf = cells.filter((f) => f.exporting_country.trim() === country);
     const exportCount = exportsOf.reduce((a, f) => a + f.export_count, 0);
     const certified = exportsOf.reduce((a, f) => a + f.certified_export_count, 0);
@@ -212,7 +231,9 @@ export async function computeCompliance(
     const reliability =
       relExports === null && relImports === null ? null : Math.max(relExports ?? 0, relImports ?? 0);
 
-    const mine = items.rows.filter((d) => d.period === period);
+    const mine = (itemsByPeriod.get(period) ?? []).filter(
+      (d) => d.exporting_country.trim() === country || d.importing_country.trim() === country,
+    );
     const answersFor = (d: (typeof mine)[number]) =>
       d.responsible !== null
         ? d.responsible.trim() === country
@@ -263,14 +284,14 @@ export async function computeCompliance(
         confirmable,
         confirmed,
         threshold: { compliant: c.confirmationCompliant, partial: c.confirmationPartial },
-        items: unconfirmed.map((d) => d.id),
+        ...ids(unconfirmed),
       },
       reliabilityIndex: {
         value: reliability,
         bound: Math.log(c.reliabilityRatio),
         asExporter: { value: relExports, cells: asExporter },
         asImporter: { value: relImports, cells: asImporter },
-        items: asymmetries.map((d) => d.id),
+        ...ids(asymmetries),
       },
       reported: own !== undefined,
       openMajorItems: { value: openMajor.length, items: openMajor.map((d) => d.id) },

@@ -170,13 +170,27 @@ function gradeFactor(
   importGrade: number | null,
   tolerance: number,
 ): number | null {
-  const content = (g: number | null) => g === null || g >= 95;
-  const ore = (g: number | null): g is number => g !== null && g > 0 && g < 95;
-  if (ore(exportGrade) && content(importGrade) && Math.abs(r / (exportGrade / 100) - 1) <= tolerance)
+  if (
+    isOreGrade(exportGrade) &&
+    isContentGrade(importGrade) &&
+    Math.abs(r / (exportGrade / 100) - 1) <= tolerance
+  )
     return exportGrade / 100;
-  if (ore(importGrade) && content(exportGrade) && Math.abs(r * (importGrade / 100) - 1) <= tolerance)
+  if (
+    isOreGrade(importGrade) &&
+    isContentGrade(exportGrade) &&
+    Math.abs(r * (importGrade / 100) - 1) <= tolerance
+  )
     return 100 / importGrade;
   return null;
+}
+
+function isContentGrade(g: number | null): boolean {
+  return g === null || g >= 95;
+}
+
+function isOreGrade(g: number | null): g is number {
+  return g !== null && g > 0 && g < 95;
 }
 
 export interface FieldComparison {
@@ -342,7 +356,7 @@ export function compareInto(
         ? 0
         : e.certificateHistogram &&
             i.certificateHistogram &&
-            histogramDistance(e.certificateHistogram, i.certificateHistogram) > 4
+            histogramDistance(e.certificateHistogram, i.certificateHistogram, 4) > 4
           ? 3
           : levenshteinAtMost(e.certificate, i.certificate, 2);
     cl = d === 0 ? 0 : d === 1 && s.certEditDistance >= 1 ? 1 : d === 2 && s.certEditDistance >= 2 ? 2 : 3;

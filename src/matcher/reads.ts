@@ -50,34 +50,25 @@ class Params {
 /** Conditions common to links, discrepancies and flows (alias x), including which run(s). */
 function resultConditions(f: ResultFilter, p: Params, alias: string): string[] {
   const w: string[] = [];
-  const cellConds: string[] = [];
-  if (f.periodFrom) {
-    w.push(`${alias}.period >= ${p.add(f.periodFrom)}`);
-    cellConds.push(`c.period >= ${p.add(f.periodFrom)}`);
-  }
-  if (f.periodTo) {
-    w.push(`${alias}.period <= ${p.add(f.periodTo)}`);
-    cellConds.push(`c.period <= ${p.add(f.periodTo)}`);
-  }
-  if (f.exportingCountry) {
-    w.push(`${alias}.exporting_country = ${p.add(f.exportingCountry)}::char(2)`);
-    cellConds.push(`c.exporting_country = ${p.add(f.exportingCountry)}::char(2)`);
-  }
-  if (f.importingCountry) {
-    w.push(`${alias}.importing_country = ${p.add(f.importingCountry)}::char(2)`);
-    cellConds.push(`c.importing_country = ${p.add(f.importingCountry)}::char(2)`);
-  }
-  if (f.party) {
-    const party = p.add(f.party);
-    w.push(
-      `(${alias}.exporting_country = ${party}::char(2) OR ${alias}.importing_country = ${party}::char(2))`,
-    );
-    cellConds.push(`(c.exporting_country = ${party}::char(2) OR c.importing_country = ${party}::char(2))`);
-  }
+  const on = (a: string) => {
+    const c: string[] = [];
+    if (f.periodFrom) c.push(`${a}.period >= ${p.add(f.periodFrom)}`);
+    if (f.periodTo) c.push(`${a}.period <= ${p.add(f.periodTo)}`);
+    if (f.exportingCountry) c.push(`${a}.exporting_country = ${p.add(f.exportingCountry)}::char(2)`);
+    if (f.importingCountry) c.push(`${a}.importing_country = ${p.add(f.importingCountry)}::char(2)`);
+    if (f.party) {
+      const party = p.add(f.party);
+      c.push(`(${a}.exporting_country = ${party}::char(2) OR ${a}.importing_country = ${party}::char(2))`);
+    }
+    return c;
+  };
+  w.push(...on(alias));
   if (f.mineral) w.push(`${alias}.mineral = ${p.add(f.mineral)}`);
   if (f.runSeq !== undefined) {
     w.push(`${alias}.run_seq = ${p.add(f.runSeq)}`);
   } else {
+    // The current results: each cell's latest completed run (the cells narrow the runs first).
+    const cellConds = on('c');
     const cw = cellConds.length ? `WHERE ${cellConds.join(' AND ')}` : '';
     w.push(`${alias}.run_seq IN (SELECT DISTINCT c.run_seq FROM reconciliation_cells c ${cw})`);
     w.push(`EXISTS (SELECT 1 FROM reconciliation_cells c WHERE c.run_seq = ${alias}.run_seq

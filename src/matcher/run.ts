@@ -11,14 +11,17 @@ import { fieldOrder, NameSimilarity } from './model.js';
 import { claimRun, failRun, setProgress, type RunRow } from './runs.js';
 import { buildScope, importExportingSql, scopeParams, type RunScope } from './scope.js';
 import type { MatcherSettings } from './settings.js';
-import { classifySql, insertLinksSql, linkDiscrepanciesSql } from './sql/classify.js';
+import { classifySql, groupsSql, insertLinksSql, linkDiscrepanciesSql } from './sql/classify.js';
 import {
   certImportChecksSql,
   certOverdrawnSql,
+  certTotalsSql,
   certUsesSql,
   exporterSuspendedSql,
   siteNotGreenSql,
+  outsidePriceBandSql,
   unitPriceSql,
+  unitPricesSql,
 } from './sql/checks.js';
 import { aggregateSql, flowsSql, insertFlowsSql } from './sql/flows.js';
 import {
@@ -49,8 +52,21 @@ export function bind(text: string, values: readonly unknown[]): { text: string; 
   };
 }
 
+/** RMDX_MATCH_EXPLAIN=<ms>: print the plan (EXPLAIN ANALYZE) of every stage statement slower than that. */
+const explainOver = Number(process.env.RMDX_MATCH_EXPLAIN ?? 0);
+
 async function q(client: pg.ClientBase, text: string, values: readonly unknown[] = []) {
   const b = bind(text, values);
+  if (explainOver > 0 && /^\s*(CREATE UNLOGGED TABLE|INSERT|DELETE)/.test(b.text)) {
+    const t = performance.now();
+    const plan = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${b.text}`, b.values);
+    const ms = performance.now() - t;
+    if (ms > explainOver)
+      console.error(
+        `\n--- ${Math.round(ms)} ms\n${b.text.slice(0, 300)}\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`,
+      );
+    return { rows: [], rowCount: 0 } as unknown as pg.QueryResult;
+  }
   return client.query(b.text, b.values);
 }
 
@@ -163,11 +179,8 @@ export async function executeRun(ctx: MatcherContext, runId: string): Promise<Ru
       await client.query('SELECT pg_advisory_unlock($1::bigint)', [RUN_LOCK]).catch(() => undefined);
     client.release();
   }
-  await ctx.pool.query(
-    `UPDATE reconciliation_runs SET status = 'completed', counts = $2, timings = $3, inputs_fingerprint = $4,
-       finished_at = now(), updated_at = now() WHERE id = $1`,
-    [run.id, JSON.stringify(r.counts), JSON.stringify(clock.timings), r.inputsFingerprint],
-  );
+  // Compliance of the states and months covered, from the results just published; the run is
+  // completed with it (a process dying here leaves the run running, and its rerun makes the same).
   await clock.begin('compliance');
   try {
     await recomputeCompliance(ctx, run.seq, scope);
@@ -175,12 +188,16 @@ export async function executeRun(ctx: MatcherContext, runId: string): Promise<Ru
     log.warn({ err }, 'compliance could not be recomputed after the run');
   }
   clock.end('compliance');
+  clock.timings.totalMs = clock.total();
   const { rows } = await ctx.pool.query<RunRow>(
-    `UPDATE reconciliation_runs SET timings = timings || $2::jsonb, progress = $3, updated_at = now()
+    `UPDATE reconciliation_runs SET status = 'completed', counts = $2, timings = $3, inputs_fingerprint = $4,
+       progress = $5, finished_at = now(), updated_at = now()
      WHERE id = $1 RETURNING *`,
     [
       run.id,
-      JSON.stringify({ complianceMs: clock.timings.complianceMs ?? 0, totalMs: clock.total() }),
+      JSON.stringify(r.counts),
+      JSON.stringify(clock.timings),
+      r.inputsFingerprint,
       JSON.stringify({ stage: 'done', stagesDone: stages.length, stagesTotal: stages.length, percent: 100 }),
     ],
   );
@@ -208,7 +225,11 @@ async function runStages(
   const s2 = t('s2');
   const names = t('names');
   const cls = t('cls');
+  const groups = t('groups');
   const cu = t('certuse');
+  const totals = t('certtotals');
+  const prices = t('prices');
+  const outside = t('outside');
   const certifiers = t('certifiers');
   const reported = t('reported');
   const fl = t('flows');
@@ -236,16 +257,20 @@ async function runStages(
   await client.query(stage2TableSql(s2));
   await copyRows(client, s2, stage2Rows(exportsLeft, importsLeft, result));
   await client.query(`ANALYZE ${s2}`);
-  await client.query(stage2PairsSql(pairs, s2));
+  // 1e5+ rows joined back by key: hashing both tables beats that many index lookups.
+  await client.query('SET LOCAL enable_nestloop = off');
+  await q(client, stage2PairsSql(pairs, s2));
+  await client.query('SET LOCAL enable_nestloop = on');
   clock.end('stage2');
 
   // Classification of the links.
   await clock.begin('classify');
   await nameSimilarities(client, pairs, names);
-  await client.query(classifySql(pairs, names, cls, s, scope.from));
+  await q(client, groupsSql(pairs, groups));
+  await q(client, classifySql(pairs, groups, names, cls, s, scope.from));
   await client.query(`ANALYZE ${cls}`);
-  await client.query(insertLinksSql(cls), [run.seq, s.cifFobFactor]);
-  await client.query(linkDiscrepanciesSql(cls), [run.seq, s.cifFobFactor]);
+  await q(client, insertLinksSql(cls), [run.seq, s.cifFobFactor]);
+  await q(client, linkDiscrepanciesSql(cls), [run.seq, s.cifFobFactor]);
   clock.end('classify');
 
   // Registries: certificates, exporters, sites; unit prices.
@@ -262,15 +287,18 @@ async function runStages(
   );
   await q(client, certUsesSql(cu, cls), P);
   await q(client, certImportChecksSql(cu, certifiers), C);
-  await q(client, certOverdrawnSql(cu, s), C);
+  await q(client, certTotalsSql(cu, totals, s), C);
+  await q(client, certOverdrawnSql(totals, s), C);
   await q(client, exporterSuspendedSql(s), C);
   await q(client, siteNotGreenSql(), C);
-  await q(client, unitPriceSql(s), C);
+  await q(client, unitPricesSql(prices), C);
+  await q(client, outsidePriceBandSql(prices, outside, s), C);
+  await q(client, unitPriceSql(outside, s), C);
   clock.end('checks');
 
   // Unmatched records of the reported months.
   await clock.begin('unmatched');
-  await client.query(reportedSql(reported));
+  await q(client, reportedSql(reported));
   await q(client, unmatchedExportsSql(s2, reported, s), C);
   await q(client, unmatchedImportsSql(s2), [...C, ctx.certifying]);
   clock.end('unmatched');
@@ -293,7 +321,7 @@ async function runStages(
   );
   counts.stage1AmbiguousImports = ambiguous;
   clock.timings.stage2ComputeMs = stage2ComputeMs;
-  for (const name of [pairs, s2, names, cls, cu, certifiers, reported, fl])
+  for (const name of [pairs, s2, names, groups, cls, cu, totals, prices, outside, certifiers, reported, fl])
     await client.query(`DROP TABLE IF EXISTS ${name}`);
   log.debug({ counts }, 'stages done');
   return { inputsFingerprint, counts };

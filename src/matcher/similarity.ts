@@ -101,18 +101,23 @@ export function levenshteinAtMost(a: string, b: string, max: number): number {
 
 /**
  * A character histogram of a short code (certificate numbers): two strings within k edits differ by
- * at most 2k in their histograms, so `histogramDistance(a, b) > 2k` proves `levenshtein(a, b) > k`
- * at a fraction of its cost.
+ * at most 2k in their histograms, so `histogramDistance(a, b, 2k) > 2k` proves `levenshtein(a, b) > k`
+ * at a fraction of its cost. Digits come first in the bins, so that two serial numbers part early.
  */
 export function histogram(s: string): Uint8Array {
   const h = new Uint8Array(64);
-  for (let i = 0; i < s.length; i++) h[s.charCodeAt(i) & 63]!++;
+  for (let i = 0; i < s.length; i++) h[(s.charCodeAt(i) - 48) & 63]!++;
   return h;
 }
 
-export function histogramDistance(a: Uint8Array, b: Uint8Array): number {
+/** The histogram distance, or a number above `max` as soon as it exceeds it. */
+export function histogramDistance(a: Uint8Array, b: Uint8Array, max = Infinity): number {
   let d = 0;
-  for (let i = 0; i < 64; i++) d += Math.abs(a[i]! - b[i]!);
+  for (let i = 0; i < 64; i++) {
+    const x = a[i]! - b[i]!;
+    d += x < 0 ? -x : x;
+    if (d > max) return d;
+  }
   return d;
 }
 

@@ -92,10 +92,41 @@ export function matchRemainder(
   // scored (see unpromisingBound); with looser settings every candidate is.
   const skipUnpromising = unpromisingBound() < s.reviewThreshold && identityBound() < s.splitEvidence;
 
+  const fe = columns(exports, names);
+  const fi = columns(imports, names);
+  const tol = s.unitRatioTolerance;
+  const certReach = 2 * s.certEditDistance;
+
   const candidatePairs = forEachCandidate(exports, imports, s, (e, i, pass) => {
+    // The pre-check of promising(), on typed columns: the sweep meets tens of millions of pairs.
+    if (skipUnpromising) {
+      const ek = fe.kg[e]!;
+      const ik = fi.kg[i]!;
+      const x = fe.exporter[e]!;
+      const m = fe.importer[e]!;
+      if (
+        !(x >= 0 && x === fi.exporter[i]) &&
+        !(m >= 0 && m === fi.importer[i]) &&
+        ek > 0 &&
+        ik > 0 &&
+        fe.mineral[e] === fi.mineral[i] &&
+        !(fe.transport[e]! >= 0 && fe.transport[e] === fi.transport[i])
+      ) {
+        const r = ik / ek;
+        if (
+          (r < 0.9 || r > 1.1) &&
+          !ratioExplained(r, fe.grade[e]!, fi.grade[i]!, tol) &&
+          !(
+            fe.hist[e] !== undefined &&
+            fi.hist[i] !== undefined &&
+            histogramDistance(fe.hist[e]!, fi.hist[i]!, certReach) <= certReach
+          )
+        )
+          return;
+      }
+    }
     const er = exports[e]!;
     const ir = imports[i]!;
-    if (skipUnpromising && !promising(er, ir, s)) return;
     const score = compareInto(er, ir, s, names, levels);
     if (score >= s.reviewThreshold) good.push({ e, i, pass, score, levels: levels.slice() });
     if (er.kg !== null && ir.kg !== null && ir.kg < er.kg) {
@@ -201,25 +232,51 @@ export function matchRemainder(
 }
 
 /**
- * Whether a pair may weigh enough to be linked, reviewed or taken as a split part: its weights agree
- * within 10 % or by a unit factor, or a party name agrees exactly, or both sides carry a transport
- * reference or a certificate number, or it pairs different minerals (certificate pass).
+ * The fields the sweep's pre-check reads, as typed columns. A pair is scored only when it may weigh
+ * enough to be linked, reviewed or taken as a split part: its weights agree within 10 % or by a unit
+ * factor or grade, or a party name or the transport reference agrees exactly, or the certificate
+ * numbers may be within the edit distance, or it pairs different minerals (certificate pass), or a
+ * weight is missing.
  */
-function promising(e: Stage2Record, i: Stage2Record, s: MatcherSettings): boolean {
-  if (e.exporterNameId !== undefined && e.exporterNameId === i.exporterNameId) return true;
-  if (e.importerNameId !== undefined && e.importerNameId === i.importerNameId) return true;
-  if (e.kg === null || i.kg === null || !(e.kg > 0) || !(i.kg > 0)) return true;
-  const r = i.kg / e.kg;
-  if (r >= 0.9 && r <= 1.1) return true;
-  if (
-    e.certificateHistogram !== undefined &&
-    i.certificateHistogram !== undefined &&
-    histogramDistance(e.certificateHistogram, i.certificateHistogram) <= 2 * s.certEditDistance
-  )
-    return true;
-  if (e.transportKey !== null && e.transportKey === i.transportKey) return true;
-  if (e.mineral !== i.mineral) return true;
-  return explainRatio(e.kg, i.kg, e.gradePct, i.gradePct, s.unitRatioTolerance) !== null;
+function columns(records: readonly Stage2Record[], names: NameSimilarity) {
+  const n = records.length;
+  const c = {
+    kg: new Float64Array(n),
+    grade: new Float64Array(n),
+    exporter: new Int32Array(n),
+    importer: new Int32Array(n),
+    transport: new Int32Array(n),
+    mineral: new Int32Array(n),
+    hist: new Array<Uint8Array | undefined>(n),
+  };
+  const minerals = new Map<string, number>();
+  records.forEach((r, k) => {
+    c.kg[k] = r.kg ?? Number.NaN;
+    c.grade[k] = r.gradePct ?? Number.NaN;
+    c.exporter[k] = r.exporterNameId ?? -1;
+    c.importer[k] = r.importerNameId ?? -1;
+    c.transport[k] = r.transportKey === null ? -1 : names.intern(`\u0001${r.transportKey}`)!;
+    let m = minerals.get(r.mineral);
+    if (m === undefined) minerals.set(r.mineral, (m = minerals.size));
+    c.mineral[k] = mineralIds.get(r.mineral) ?? -1 - m;
+    c.hist[k] = r.certificateHistogram;
+  });
+  return c;
+}
+
+const mineralIds = new Map(['gold', 'cassiterite', 'coltan', 'wolframite'].map((m, k) => [m, k]));
+
+/** Whether a weight ratio is a unit factor or an ore grade (explainRatio, NaN for a missing grade). */
+function ratioExplained(r: number, exportGrade: number, importGrade: number, tolerance: number): boolean {
+  return (
+    explainRatio(
+      1,
+      r,
+      Number.isNaN(exportGrade) ? null : exportGrade,
+      Number.isNaN(importGrade) ? null : importGrade,
+      tolerance,
+    ) !== null
+  );
 }
 
 /** The parts taken together: summed weights and values, the earliest date, the first part's parties. */

@@ -52,7 +52,9 @@ export function certImportChecksSql(cu: string, certifiers: string): string {
   SELECT $9::bigint, ${fingerprintSql('d.code', 'd.subtype', `u.ic || ':' || u.iid`)}, d.code, d.subtype,
     d.severity, u.exporting, u.ic, ${responsibleSql('d.code', 'd.subtype', 'u.exporting', 'u.ic')}, u.mineral,
     to_char(u.arrived_on, 'YYYY-MM'), NULL, ARRAY[u.iid], u.cert, u.link_stage, NULL, ${figures}
-  FROM ${cu} u
+  FROM (SELECT * FROM ${cu}
+        WHERE in_period AND (c_country IS NULL OR c_status IN ('cancelled', 'expired')
+                             OR c_expires < coalesce(shipped_on, arrived_on))) u
   CROSS JOIN LATERAL (VALUES
     (CASE WHEN u.c_country IS NULL
            AND (u.cert !~ '^[A-Z]{2}-' OR left(u.cert, 2)::char(2) <> ALL($5::char(2)[])
@@ -70,8 +72,23 @@ export function certImportChecksSql(cu: string, certifiers: string): string {
   WHERE u.in_period AND d.code IS NOT NULL`;
 }
 
-/** CERT_OVERDRAWN: per certificate cited in the reported months, everything imported under it in the context. */
-export function certOverdrawnSql(cu: string, s: MatcherSettings): string {
+/**
+ * CERT_OVERDRAWN: per certificate cited in the reported months, everything imported under it in the
+ * context (unit slips corrected), against what it covers. The totals are a parallel aggregate.
+ */
+export function certTotalsSql(cu: string, totals: string, s: MatcherSettings): string {
+  return `CREATE UNLOGGED TABLE ${totals} AS
+  SELECT cert, min(exporting) AS exporting, min(ic) AS ic, min(mineral) AS mineral, min(c_mineral) AS c_mineral,
+    min(c_country) AS c_country, min(c_kg) AS c_kg, sum(kg) AS kg, count(*) AS n,
+    array_agg(iid ORDER BY ic, iid) AS iids,
+    max(to_char(arrived_on, 'YYYY-MM')) FILTER (WHERE in_period) AS period
+  FROM ${cu}
+  WHERE c_country IS NOT NULL AND c_kg > 0
+  GROUP BY cert
+  HAVING bool_or(in_period) AND sum(kg) > min(c_kg) * (1 + ${lit(Math.min(s.qty.gold.minor, s.qty['3t'].minor))})`;
+}
+
+export function certOverdrawnSql(totals: string, s: MatcherSettings): string {
   const tol = `CASE WHEN coalesce(o.c_mineral, o.mineral) = 'gold' THEN ${lit(s.qty.gold.minor)} ELSE ${lit(s.qty['3t'].minor)} END`;
   return `${insertHead}
   SELECT $9::bigint, ${fingerprintSql(`'CERT_OVERDRAWN'`, 'NULL', 'o.cert')}, 'CERT_OVERDRAWN', NULL,
@@ -80,16 +97,7 @@ export function certOverdrawnSql(cu: string, s: MatcherSettings): string {
     jsonb_build_object('certificate', jsonb_build_object('number', o.cert, 'country', o.c_country, 'kg', o.c_kg),
       'imported', jsonb_build_object('kg', o.kg, 'imports', o.n, 'ids', o.iids),
       'compared', jsonb_build_object('excess', o.kg / o.c_kg - 1, 'tolerance', ${tol}))
-  FROM (
-    SELECT cert, min(exporting) AS exporting, min(ic) AS ic, min(mineral) AS mineral, min(c_mineral) AS c_mineral,
-      min(c_country) AS c_country, min(c_kg) AS c_kg, sum(kg) AS kg, count(*) AS n,
-      array_agg(iid ORDER BY ic, iid) AS iids,
-      max(to_char(arrived_on, 'YYYY-MM')) FILTER (WHERE in_period) AS period
-    FROM ${cu}
-    WHERE c_country IS NOT NULL AND c_kg > 0
-    GROUP BY cert
-    HAVING bool_or(in_period)
-  ) o
+  FROM ${totals} o
   WHERE o.kg > o.c_kg * (1 + ${tol})`;
 }
 
@@ -103,9 +111,9 @@ export function exporterSuspendedSql(s: MatcherSettings): string {
         'shippedOn', e.shipped_on, 'exporterId', e.exporter_id, 'exporter', e.exporter_name),
       'actor', jsonb_build_object('name', a.name, 'auditFlag', a.audit_flag, 'auditDate', a.audit_date,
         'suspendedUntil', a.audit_suspended_until, 'suspensionMonths', ${s.suspensionMonths}))
-  FROM exports e
-  JOIN actors a ON a.country = e.country AND a.actor_id = e.exporter_id AND NOT a.is_void
-  WHERE ${exportInPeriod} AND e.exporter_id IS NOT NULL AND a.audit_flag = 'red'
+  FROM (SELECT * FROM actors WHERE audit_flag = 'red' AND NOT is_void) a
+  JOIN exports e ON e.country = a.country AND e.exporter_id = a.actor_id
+  WHERE ${exportInPeriod} AND e.exporter_id IS NOT NULL
     AND (a.audit_date IS NULL OR e.shipped_on >= a.audit_date)
     AND (e.shipped_on <= coalesce(a.audit_suspended_until,
            (a.audit_date + make_interval(months => ${s.suspensionMonths}))::date)
@@ -120,14 +128,20 @@ export function exporterSuspendedSql(s: MatcherSettings): string {
  */
 export function siteNotGreenSql(): string {
   return `${insertHead}
-  WITH RECURSIVE start AS (
+  WITH RECURSIVE traced AS (
+    -- Exports that name lots, and exports whose certificate names lots or origin sites.
+    SELECT e.country, e.export_id FROM exports e WHERE ${exportInPeriod} AND e.lot_numbers IS NOT NULL
+    UNION
+    SELECT e.country, e.export_id
+    FROM certificates c JOIN exports e ON e.certificate_key = c.certificate_key AND e.country = c.country
+    WHERE NOT c.is_void AND (c.lot_numbers IS NOT NULL OR c.origin_site_ids IS NOT NULL) AND ${exportInPeriod}
+  ), start AS (
     SELECT e.country AS ec, e.export_id AS eid, e.destination_country AS ic, e.mineral, e.shipped_on,
       e.certificate_key AS cert, c.origin_site_ids,
       coalesce(e.lot_numbers, '{}'::text[]) || coalesce(c.lot_numbers, '{}'::text[]) AS lot_numbers
-    FROM exports e
+    FROM traced t
+    JOIN exports e ON e.country = t.country AND e.export_id = t.export_id
     LEFT JOIN certificates c ON c.certificate_key = e.certificate_key AND c.country = e.country AND NOT c.is_void
-    WHERE ${exportInPeriod}
-      AND (e.lot_numbers IS NOT NULL OR c.lot_numbers IS NOT NULL OR c.origin_site_ids IS NOT NULL)
   ), walk(ec, eid, lot, depth) AS (
     SELECT s.ec, s.eid, l, 0 FROM start s, unnest(s.lot_numbers) AS l
     UNION
@@ -169,30 +183,41 @@ export function siteNotGreenSql(): string {
 /**
  * VALUE_MINOR (unit_price): an export of the reported months whose FOB price per kg lies outside
  * [median ÷ t, median × t] of its mineral and month, the median taken over every member state's
- * exports of that mineral and month (the same population whatever the corridor filter).
+ * exports of that mineral and month (the same population whatever the corridor filter). The medians
+ * and the exports outside the band are work tables (parallel scans); only those are inserted.
  */
-export function unitPriceSql(s: MatcherSettings): string {
+export function unitPricesSql(prices: string): string {
+  return `CREATE UNLOGGED TABLE ${prices} AS
+  SELECT mineral, to_char(shipped_on, 'YYYY-MM') AS period,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY value_usd::float8 / mass_kg::float8) AS median, count(*) AS n
+  FROM exports
+  WHERE NOT is_void AND shipped_on BETWEEN $8::date AND $2::date AND country = ANY($5::char(2)[])
+    AND value_usd > 0 AND mass_kg > 0
+  GROUP BY 1, 2`;
+}
+
+export function outsidePriceBandSql(prices: string, outside: string, s: MatcherSettings): string {
+  const t = lit(s.unitPriceBand);
+  return `CREATE UNLOGGED TABLE ${outside} AS
+  SELECT e.country, e.export_id, e.destination_country, e.mineral, e.shipped_on, e.certificate_key,
+    e.mass_kg, e.value_usd, m.median, m.n
+  FROM exports e
+  JOIN ${prices} m ON m.mineral = e.mineral AND m.period = to_char(e.shipped_on, 'YYYY-MM')
+  WHERE ${exportInPeriod} AND e.value_usd > 0 AND e.mass_kg > 0 AND m.n >= 5
+    AND (e.value_usd::float8 / e.mass_kg::float8 > m.median * ${t}
+         OR e.value_usd::float8 / e.mass_kg::float8 < m.median / ${t})`;
+}
+
+export function unitPriceSql(outside: string, s: MatcherSettings): string {
   const t = lit(s.unitPriceBand);
   return `${insertHead}
-  WITH med AS (
-    SELECT mineral, to_char(shipped_on, 'YYYY-MM') AS period,
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY value_usd::float8 / mass_kg::float8) AS median, count(*) AS n
-    FROM exports
-    WHERE NOT is_void AND shipped_on BETWEEN $8::date AND $2::date AND country = ANY($5::char(2)[])
-      AND value_usd > 0 AND mass_kg > 0
-    GROUP BY 1, 2
-  )
   SELECT $9::bigint, ${fingerprintSql(`'VALUE_MINOR'`, `'unit_price'`, `e.country || ':' || e.export_id`)},
     'VALUE_MINOR', 'unit_price', 'minor', e.country, e.destination_country, NULL, e.mineral,
     to_char(e.shipped_on, 'YYYY-MM'), e.export_id, NULL, e.certificate_key, NULL, NULL,
     jsonb_build_object('export', jsonb_build_object('country', e.country, 'id', e.export_id,
         'kg', e.mass_kg, 'valueUsdFob', e.value_usd, 'unitPrice', e.value_usd::float8 / e.mass_kg::float8),
-      'compared', jsonb_build_object('medianUnitPrice', m.median, 'band', ${t}, 'exportsInMonth', m.n))
-  FROM exports e
-  JOIN med m ON m.mineral = e.mineral AND m.period = to_char(e.shipped_on, 'YYYY-MM')
-  WHERE ${exportInPeriod} AND e.value_usd > 0 AND e.mass_kg > 0 AND m.n >= 5
-    AND (e.value_usd::float8 / e.mass_kg::float8 > m.median * ${t}
-         OR e.value_usd::float8 / e.mass_kg::float8 < m.median / ${t})`;
+      'compared', jsonb_build_object('medianUnitPrice', e.median, 'band', ${t}, 'exportsInMonth', e.n))
+  FROM ${outside} e`;
 }
 
 export const groupOf = mineralGroup;

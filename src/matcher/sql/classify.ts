@@ -55,9 +55,22 @@ function unitFactorSql(s: MatcherSettings): { factor: string; kind: string } {
 const sevRank = `CASE WHEN %s = 'major' THEN 2 WHEN %s = 'minor' THEN 1 WHEN %s = 'info' THEN 0 ELSE -1 END`;
 const rank = (col: string) => sevRank.replaceAll('%s', col);
 
-/** CTAS of the classified pairs: every column of the pairs table plus group figures and codes. */
+/**
+ * The export groups of more than one linked import (split shipments), with their sums: a parallel
+ * hash aggregate, so that classifying the pairs needs no sort.
+ */
+export function groupsSql(pairs: string, groups: string): string {
+  return `CREATE UNLOGGED TABLE ${groups} AS
+  SELECT ec, eid, count(*)::int AS n, sum(i_kg) AS kg, count(i_kg)::int AS kg_n, sum(i_value) AS value,
+    count(i_value)::int AS value_n, array_agg(iid ORDER BY ic, iid) AS iids, min(ic || '|' || iid) AS first
+  FROM ${pairs} WHERE decision = 'link'
+  GROUP BY ec, eid HAVING count(*) > 1`;
+}
+
+/** CTAS of the classified pairs: the pairs' figures, group figures, and codes. */
 export function classifySql(
   pairs: string,
+  groups: string,
   names: string,
   cls: string,
   s: MatcherSettings,
@@ -74,15 +87,16 @@ export function classifySql(
   WITH g AS (
     SELECT p.*,
       CASE WHEN p.e_mineral = 'gold' THEN 'gold' ELSE '3t' END AS grp,
-      count(*) OVER w AS gsize,
-      sum(p.i_kg) OVER w AS g_ikg, count(p.i_kg) OVER w AS g_ikg_n,
-      sum(p.i_value) OVER w AS g_ivalue, count(p.i_value) OVER w AS g_ivalue_n,
-      array_agg(p.iid) OVER w AS g_iids,
-      row_number() OVER w AS gpos
+      coalesce(gr.n, 1) AS gsize,
+      CASE WHEN gr.n IS NULL THEN p.i_kg ELSE gr.kg END AS g_ikg,
+      CASE WHEN gr.n IS NULL THEN (p.i_kg IS NOT NULL)::int ELSE gr.kg_n END AS g_ikg_n,
+      CASE WHEN gr.n IS NULL THEN p.i_value ELSE gr.value END AS g_ivalue,
+      CASE WHEN gr.n IS NULL THEN (p.i_value IS NOT NULL)::int ELSE gr.value_n END AS g_ivalue_n,
+      CASE WHEN gr.n IS NULL THEN ARRAY[p.iid] ELSE gr.iids END AS g_iids,
+      CASE WHEN gr.n IS NULL OR gr.first = p.ic || '|' || p.iid THEN 1 ELSE 2 END AS gpos
     FROM ${pairs} p
-    WINDOW w AS (PARTITION BY p.decision, p.ec, p.eid,
-                 CASE WHEN p.decision = 'review' THEN p.ic || '|' || p.iid END
-                 ORDER BY p.ic, p.iid ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+    LEFT JOIN ${groups} gr ON p.decision = 'link' AND gr.ec = p.ec AND gr.eid = p.eid
+    OFFSET 0
   ), f AS (
     SELECT g.*,
       CASE WHEN g.e_kg > 0 AND g.g_ikg_n = g.gsize AND g.g_ikg > 0
@@ -103,6 +117,7 @@ export function classifySql(
     FROM g
     LEFT JOIN ${names} nx ON nx.a = g.e_xkey AND nx.b = g.i_xkey
     LEFT JOIN ${names} ni ON ni.a = g.e_ikey AND ni.b = g.i_ikey
+    OFFSET 0
   ), u AS (
     SELECT f.*,
       ${u.factor} AS unit_factor,
@@ -110,6 +125,7 @@ export function classifySql(
       CASE WHEN f.vr IS NULL THEN NULL
            ELSE least(abs(f.vr / ${lit(s.cifFobFactor)} - 1), abs(f.vr - 1)) END AS vd
     FROM f
+    OFFSET 0
   ), c AS (
     SELECT u.*,
       CASE WHEN u.unit_factor IS NOT NULL THEN NULL
@@ -127,6 +143,7 @@ export function classifySql(
       CASE greatest(u.party_x, u.party_i) WHEN 1 THEN 'info' WHEN 2 THEN 'minor' WHEN 3 THEN 'major' END
         AS party_sev
     FROM u
+    OFFSET 0
   ), k AS (
     SELECT c.*,
       array_remove(ARRAY[
@@ -145,8 +162,13 @@ export function classifySql(
         ${rank('c.party_sev')},
         CASE WHEN c.origin_err THEN 2 ELSE 0 END) AS sev_rank
     FROM c
+    OFFSET 0
   )
-  SELECT k.*,
+  SELECT k.decision, k.stage, k.pass, k.score, k.levels, k.ec, k.eid, k.ic, k.iid, k.e_mineral, k.e_hs, k.i_hs,
+    k.e_kg, k.i_kg, k.e_grade, k.i_grade, k.e_value, k.i_value, k.e_date, k.i_date, k.e_cert, k.i_cert,
+    k.e_xname, k.e_iname, k.i_xname, k.i_iname, k.i_origin, k.gsize, k.g_ikg, k.g_ivalue, k.g_iids, k.gpos,
+    k.qd, k.vd, k.vr, k.mdiff, k.qminor, k.qmajor, k.lag_months, k.unit_factor, k.unit_kind, k.hs_err,
+    k.origin_err, k.qty_code, k.value_code, k.timing_sev, k.party_sub, k.party_sev, k.sev_rank,
     to_char(k.e_date, 'YYYY-MM') AS period,
     to_char(k.i_date, 'YYYY-MM') AS iperiod,
     k.e_date >= '${from}'::date AS in_period,
@@ -218,7 +240,7 @@ export function linkDiscrepanciesSql(cls: string): string {
     ${responsibleSql('d.code', 'd.subtype', 'c.ec', 'c.ic')}, c.e_mineral, c.period, c.eid,
     CASE WHEN d.per_group THEN c.g_iids ELSE ARRAY[c.iid] END, coalesce(c.e_cert, c.i_cert), c.stage, c.score,
     ${linkFigures}
-  FROM ${cls} c
+  FROM (SELECT * FROM ${cls} WHERE decision = 'link' AND in_period AND sev_rank >= 1) c
   CROSS JOIN LATERAL (VALUES
     (CASE WHEN c.unit_factor IS NOT NULL THEN 'UNIT_OR_CODE_ERROR' END, c.unit_kind, 'minor', true),
     (c.qty_code, NULL, CASE c.qty_code WHEN 'QTY_MAJOR' THEN 'major' ELSE 'minor' END, true),
@@ -229,5 +251,6 @@ export function linkDiscrepanciesSql(cls: string): string {
     (CASE WHEN c.party_sev IN ('minor', 'major') THEN 'PARTY_MISMATCH' END, c.party_sub, c.party_sev, false),
     (CASE WHEN c.origin_err THEN 'ORIGIN_MISMATCH' END, NULL, 'major', false)
   ) AS d(code, subtype, severity, per_group)
-  WHERE c.decision = 'link' AND c.in_period AND d.code IS NOT NULL AND (NOT d.per_group OR c.gpos = 1)`;
+  WHERE c.decision = 'link' AND c.in_period AND c.sev_rank >= 1 AND d.code IS NOT NULL
+    AND (NOT d.per_group OR c.gpos = 1)`;
 }
