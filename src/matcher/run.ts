@@ -266,8 +266,12 @@ async function runStages(
   // Classification of the links.
   await clock.begin('classify');
   await nameSimilarities(client, pairs, names);
-  await q(client, groupsSql(pairs, groups));
-  await q(client, classifySql(pairs, groups, names, cls, s, scope.from));
+  for (const sql of groupsSql(pairs, groups)) await q(client, sql);
+  await client.query(`ANALYZE ${groups}`);
+  const [figures, codes] = classifySql(pairs, groups, names, cls, s, scope.from);
+  await q(client, figures);
+  await client.query(`ANALYZE ${cls}0`);
+  await q(client, codes);
   await client.query(`ANALYZE ${cls}`);
   await q(client, insertLinksSql(cls), [run.seq, s.cifFobFactor]);
   await q(client, linkDiscrepanciesSql(cls), [run.seq, s.cifFobFactor]);
@@ -321,7 +325,22 @@ async function runStages(
   );
   counts.stage1AmbiguousImports = ambiguous;
   clock.timings.stage2ComputeMs = stage2ComputeMs;
-  for (const name of [pairs, s2, names, groups, cls, cu, totals, prices, outside, certifiers, reported, fl])
+  for (const name of [
+    pairs,
+    s2,
+    names,
+    `${groups}_multi`,
+    groups,
+    `${cls}0`,
+    cls,
+    cu,
+    totals,
+    prices,
+    outside,
+    certifiers,
+    reported,
+    fl,
+  ])
     await client.query(`DROP TABLE IF EXISTS ${name}`);
   log.debug({ counts }, 'stages done');
   return { inputsFingerprint, counts };

@@ -59,15 +59,26 @@ const rank = (col: string) => sevRank.replaceAll('%s', col);
  * The export groups of more than one linked import (split shipments), with their sums: a parallel
  * hash aggregate, so that classifying the pairs needs no sort.
  */
-export function groupsSql(pairs: string, groups: string): string {
-  return `CREATE UNLOGGED TABLE ${groups} AS
-  SELECT ec, eid, count(*)::int AS n, sum(i_kg) AS kg, count(i_kg)::int AS kg_n, sum(i_value) AS value,
-    count(i_value)::int AS value_n, array_agg(iid ORDER BY ic, iid) AS iids, min(ic || '|' || iid) AS first
-  FROM ${pairs} WHERE decision = 'link'
-  GROUP BY ec, eid HAVING count(*) > 1`;
+export function groupsSql(pairs: string, groups: string): [string, string] {
+  return [
+    `CREATE UNLOGGED TABLE ${groups}_multi AS
+     SELECT ec, eid FROM ${pairs} WHERE decision = 'link' GROUP BY ec, eid HAVING count(*) > 1`,
+    `CREATE UNLOGGED TABLE ${groups} AS
+     SELECT p.ec, p.eid, count(*)::int AS n, sum(p.i_kg) AS kg, count(p.i_kg)::int AS kg_n,
+       sum(p.i_value) AS value, count(p.i_value)::int AS value_n, array_agg(p.iid ORDER BY p.ic, p.iid) AS iids,
+       min(p.ic || '|' || p.iid) AS first
+     FROM ${pairs} p JOIN ${groups}_multi m ON m.ec = p.ec AND m.eid = p.eid
+     WHERE p.decision = 'link'
+     GROUP BY p.ec, p.eid`,
+  ];
 }
 
-/** CTAS of the classified pairs: the pairs' figures, group figures, and codes. */
+/**
+ * The classification as two parallel CREATE TABLE AS: the figures of each pair and its group (A),
+ * then the codes from them (B). One level of expressions each: nesting subqueries would make Postgres
+ * inline (and evaluate) the same sub-expressions many times over, and a fence (OFFSET 0) would cost
+ * the parallel scan.
+ */
 export function classifySql(
   pairs: string,
   groups: string,
@@ -75,106 +86,90 @@ export function classifySql(
   cls: string,
   s: MatcherSettings,
   from: string,
-): string {
-  const u = unitFactorSql(s);
+): [string, string] {
   const party = (eName: string, iName: string, eKey: string, iKey: string, jw: string) => `CASE
       WHEN ${eKey} IS NULL OR ${iKey} IS NULL OR ${eName} = ${iName} THEN 0
       WHEN ${light(eName)} = ${light(iName)} THEN 0
       WHEN ${eKey} = ${iKey} THEN 1
       WHEN coalesce(${jw}, 0) >= ${lit(s.names.low)} THEN 2
       ELSE 3 END`;
-  return `CREATE UNLOGGED TABLE ${cls} AS
-  WITH g AS (
-    SELECT p.*,
-      CASE WHEN p.e_mineral = 'gold' THEN 'gold' ELSE '3t' END AS grp,
-      coalesce(gr.n, 1) AS gsize,
-      CASE WHEN gr.n IS NULL THEN p.i_kg ELSE gr.kg END AS g_ikg,
-      CASE WHEN gr.n IS NULL THEN (p.i_kg IS NOT NULL)::int ELSE gr.kg_n END AS g_ikg_n,
-      CASE WHEN gr.n IS NULL THEN p.i_value ELSE gr.value END AS g_ivalue,
-      CASE WHEN gr.n IS NULL THEN (p.i_value IS NOT NULL)::int ELSE gr.value_n END AS g_ivalue_n,
-      CASE WHEN gr.n IS NULL THEN ARRAY[p.iid] ELSE gr.iids END AS g_iids,
-      CASE WHEN gr.n IS NULL OR gr.first = p.ic || '|' || p.iid THEN 1 ELSE 2 END AS gpos
-    FROM ${pairs} p
-    LEFT JOIN ${groups} gr ON p.decision = 'link' AND gr.ec = p.ec AND gr.eid = p.eid
-    OFFSET 0
-  ), f AS (
-    SELECT g.*,
-      CASE WHEN g.e_kg > 0 AND g.g_ikg_n = g.gsize AND g.g_ikg > 0
-           THEN abs(g.g_ikg - g.e_kg) / g.e_kg END AS qd,
-      CASE WHEN g.e_kg > 0 AND g.g_ikg_n = g.gsize AND g.g_ikg > 0 THEN g.g_ikg / g.e_kg END AS qr,
-      CASE WHEN g.e_value > 0 AND g.g_ivalue_n = g.gsize AND g.g_ivalue > 0
-           THEN g.g_ivalue / g.e_value END AS vr,
-      ((extract(year FROM g.i_date) * 12 + extract(month FROM g.i_date))
-        - (extract(year FROM g.e_date) * 12 + extract(month FROM g.e_date)))::int AS mdiff,
-      CASE WHEN g.grp = 'gold' THEN ${lit(s.qty.gold.minor)} ELSE ${lit(s.qty['3t'].minor)} END AS qminor,
-      CASE WHEN g.grp = 'gold' THEN ${lit(s.qty.gold.major)} ELSE ${lit(s.qty['3t'].major)} END AS qmajor,
-      CASE WHEN g.grp = 'gold' THEN ${s.lagMonths.gold} ELSE ${s.lagMonths['3t']} END AS lag_months,
-      ${party('g.e_xname', 'g.i_xname', 'g.e_xkey', 'g.i_xkey', 'nx.jw')} AS party_x,
-      ${party('g.e_iname', 'g.i_iname', 'g.e_ikey', 'g.i_ikey', 'ni.jw')} AS party_i,
-      (left(g.e_hs, 4) = '7108' AND left(g.i_hs, 4) = '7112')
-        OR (left(g.e_hs, 4) = '7112' AND left(g.i_hs, 4) = '7108') AS hs_err,
-      g.i_origin IS NOT NULL AND g.i_origin <> g.ec AS origin_err
-    FROM g
-    LEFT JOIN ${names} nx ON nx.a = g.e_xkey AND nx.b = g.i_xkey
-    LEFT JOIN ${names} ni ON ni.a = g.e_ikey AND ni.b = g.i_ikey
-    OFFSET 0
-  ), u AS (
-    SELECT f.*,
-      ${u.factor} AS unit_factor,
-      ${u.kind} AS unit_kind,
-      CASE WHEN f.vr IS NULL THEN NULL
-           ELSE least(abs(f.vr / ${lit(s.cifFobFactor)} - 1), abs(f.vr - 1)) END AS vd
-    FROM f
-    OFFSET 0
-  ), c AS (
-    SELECT u.*,
-      CASE WHEN u.unit_factor IS NOT NULL THEN NULL
-           WHEN u.qd > u.qmajor THEN 'QTY_MAJOR' WHEN u.qd > u.qminor THEN 'QTY_MINOR' END AS qty_code,
-      CASE WHEN u.vd > ${lit(s.value.major)} THEN 'VALUE_MAJOR'
-           WHEN u.vd > ${lit(s.value.minor)} THEN 'VALUE_MINOR'
-           WHEN abs(u.vr - 1) > ${lit(s.value.minor)}
-                AND u.vr BETWEEN ${lit(s.cifFobBand.min)} AND ${lit(s.cifFobBand.max)} THEN 'CIF_FOB_ONLY'
-      END AS value_code,
-      CASE WHEN u.mdiff = 0 THEN NULL
-           WHEN u.mdiff > 0 AND u.mdiff <= u.lag_months THEN 'info' ELSE 'minor' END AS timing_sev,
-      CASE WHEN greatest(u.party_x, u.party_i) = 0 THEN NULL
-           WHEN u.party_x > 0 AND u.party_i > 0 THEN 'both'
-           WHEN u.party_x > 0 THEN 'exporter' ELSE 'importer' END AS party_sub,
-      CASE greatest(u.party_x, u.party_i) WHEN 1 THEN 'info' WHEN 2 THEN 'minor' WHEN 3 THEN 'major' END
-        AS party_sev
-    FROM u
-    OFFSET 0
-  ), k AS (
-    SELECT c.*,
-      array_remove(ARRAY[
-        CASE WHEN c.unit_factor IS NOT NULL OR c.hs_err THEN 'UNIT_OR_CODE_ERROR' END,
-        c.qty_code,
-        c.value_code,
-        CASE WHEN c.timing_sev IS NOT NULL THEN 'TIMING_LAG' END,
-        CASE WHEN c.party_sev IS NOT NULL THEN 'PARTY_MISMATCH' END,
-        CASE WHEN c.origin_err THEN 'ORIGIN_MISMATCH' END
-      ]::text[], NULL) AS code_list,
-      greatest(
-        CASE WHEN c.unit_factor IS NOT NULL OR c.hs_err THEN 1 ELSE 0 END,
-        CASE c.qty_code WHEN 'QTY_MAJOR' THEN 2 WHEN 'QTY_MINOR' THEN 1 ELSE 0 END,
-        CASE c.value_code WHEN 'VALUE_MAJOR' THEN 2 WHEN 'VALUE_MINOR' THEN 1 ELSE 0 END,
-        ${rank('c.timing_sev')},
-        ${rank('c.party_sev')},
-        CASE WHEN c.origin_err THEN 2 ELSE 0 END) AS sev_rank
-    FROM c
-    OFFSET 0
-  )
-  SELECT k.decision, k.stage, k.pass, k.score, k.levels, k.ec, k.eid, k.ic, k.iid, k.e_mineral, k.e_hs, k.i_hs,
-    k.e_kg, k.i_kg, k.e_grade, k.i_grade, k.e_value, k.i_value, k.e_date, k.i_date, k.e_cert, k.i_cert,
-    k.e_xname, k.e_iname, k.i_xname, k.i_iname, k.i_origin, k.gsize, k.g_ikg, k.g_ivalue, k.g_iids, k.gpos,
-    k.qd, k.vd, k.vr, k.mdiff, k.qminor, k.qmajor, k.lag_months, k.unit_factor, k.unit_kind, k.hs_err,
-    k.origin_err, k.qty_code, k.value_code, k.timing_sev, k.party_sub, k.party_sev, k.sev_rank,
-    to_char(k.e_date, 'YYYY-MM') AS period,
-    to_char(k.i_date, 'YYYY-MM') AS iperiod,
-    k.e_date >= '${from}'::date AS in_period,
-    CASE WHEN cardinality(k.code_list) = 0 THEN ARRAY['OK']::text[] ELSE k.code_list END AS codes,
-    CASE k.sev_rank WHEN 2 THEN 'major' WHEN 1 THEN 'minor' ELSE 'info' END AS severity
-  FROM k`;
+  const gkg = `(CASE WHEN gr.n IS NULL THEN p.i_kg ELSE gr.kg END)`;
+  const gkgN = `(CASE WHEN gr.n IS NULL THEN (p.i_kg IS NOT NULL)::int ELSE gr.kg_n END)`;
+  const gval = `(CASE WHEN gr.n IS NULL THEN p.i_value ELSE gr.value END)`;
+  const gvalN = `(CASE WHEN gr.n IS NULL THEN (p.i_value IS NOT NULL)::int ELSE gr.value_n END)`;
+  const gsize = `coalesce(gr.n, 1)`;
+  const gold = `p.e_mineral = 'gold'`;
+  const a = `CREATE UNLOGGED TABLE ${cls}0 AS
+  SELECT p.decision, p.stage, p.pass, p.score, p.levels, p.ec, p.eid, p.ic, p.iid, p.e_mineral, p.e_hs, p.i_hs,
+    p.e_kg, p.i_kg, p.e_grade, p.i_grade, p.e_value, p.i_value, p.e_date, p.i_date, p.e_cert, p.i_cert,
+    p.e_xname, p.e_iname, p.i_xname, p.i_iname, p.i_origin,
+    ${gsize} AS gsize, ${gkg} AS g_ikg, ${gval} AS g_ivalue,
+    CASE WHEN gr.n IS NULL THEN ARRAY[p.iid] ELSE gr.iids END AS g_iids,
+    CASE WHEN gr.n IS NULL OR gr.first = p.ic || '|' || p.iid THEN 1 ELSE 2 END AS gpos,
+    CASE WHEN p.e_kg > 0 AND ${gkgN} = ${gsize} AND ${gkg} > 0 THEN abs(${gkg} - p.e_kg) / p.e_kg END AS qd,
+    CASE WHEN p.e_kg > 0 AND ${gkgN} = ${gsize} AND ${gkg} > 0 THEN ${gkg} / p.e_kg END AS qr,
+    CASE WHEN p.e_value > 0 AND ${gvalN} = ${gsize} AND ${gval} > 0 THEN ${gval} / p.e_value END AS vr,
+    ((extract(year FROM p.i_date) * 12 + extract(month FROM p.i_date))
+      - (extract(year FROM p.e_date) * 12 + extract(month FROM p.e_date)))::int AS mdiff,
+    CASE WHEN ${gold} THEN ${lit(s.qty.gold.minor)} ELSE ${lit(s.qty['3t'].minor)} END AS qminor,
+    CASE WHEN ${gold} THEN ${lit(s.qty.gold.major)} ELSE ${lit(s.qty['3t'].major)} END AS qmajor,
+    CASE WHEN ${gold} THEN ${s.lagMonths.gold} ELSE ${s.lagMonths['3t']} END AS lag_months,
+    ${party('p.e_xname', 'p.i_xname', 'p.e_xkey', 'p.i_xkey', 'nx.jw')} AS party_x,
+    ${party('p.e_iname', 'p.i_iname', 'p.e_ikey', 'p.i_ikey', 'ni.jw')} AS party_i,
+    (left(p.e_hs, 4) = '7108' AND left(p.i_hs, 4) = '7112')
+      OR (left(p.e_hs, 4) = '7112' AND left(p.i_hs, 4) = '7108') AS hs_err,
+    p.i_origin IS NOT NULL AND p.i_origin <> p.ec AS origin_err
+  FROM ${pairs} p
+  LEFT JOIN ${groups} gr ON p.decision = 'link' AND gr.ec = p.ec AND gr.eid = p.eid
+  LEFT JOIN ${names} nx ON nx.a = p.e_xkey AND nx.b = p.i_xkey
+  LEFT JOIN ${names} ni ON ni.a = p.e_ikey AND ni.b = p.i_ikey`;
+
+  const u = unitFactorSql(s);
+  const uf = `(${u.factor})`;
+  const vd = `(CASE WHEN vr IS NULL THEN NULL ELSE least(abs(vr / ${lit(s.cifFobFactor)} - 1), abs(vr - 1)) END)`;
+  const qty = `(CASE WHEN ${uf} IS NOT NULL THEN NULL WHEN qd > qmajor THEN 'QTY_MAJOR' WHEN qd > qminor THEN 'QTY_MINOR' END)`;
+  const value = `(CASE WHEN ${vd} > ${lit(s.value.major)} THEN 'VALUE_MAJOR'
+      WHEN ${vd} > ${lit(s.value.minor)} THEN 'VALUE_MINOR'
+      WHEN abs(vr - 1) > ${lit(s.value.minor)} AND vr BETWEEN ${lit(s.cifFobBand.min)} AND ${lit(s.cifFobBand.max)}
+        THEN 'CIF_FOB_ONLY' END)`;
+  const timing = `(CASE WHEN mdiff = 0 THEN NULL WHEN mdiff > 0 AND mdiff <= lag_months THEN 'info' ELSE 'minor' END)`;
+  const partySev = `(CASE greatest(party_x, party_i) WHEN 1 THEN 'info' WHEN 2 THEN 'minor' WHEN 3 THEN 'major' END)`;
+  const unitOrHs = `(${uf} IS NOT NULL OR hs_err)`;
+  const codeList = `array_remove(ARRAY[
+      CASE WHEN ${unitOrHs} THEN 'UNIT_OR_CODE_ERROR' END,
+      ${qty},
+      ${value},
+      CASE WHEN mdiff <> 0 THEN 'TIMING_LAG' END,
+      CASE WHEN greatest(party_x, party_i) > 0 THEN 'PARTY_MISMATCH' END,
+      CASE WHEN origin_err THEN 'ORIGIN_MISMATCH' END]::text[], NULL)`;
+  const sevRank = `greatest(
+      CASE WHEN ${unitOrHs} THEN 1 ELSE 0 END,
+      CASE WHEN ${uf} IS NOT NULL THEN 0 WHEN qd > qmajor THEN 2 WHEN qd > qminor THEN 1 ELSE 0 END,
+      CASE WHEN ${vd} > ${lit(s.value.major)} THEN 2 WHEN ${vd} > ${lit(s.value.minor)} THEN 1 ELSE 0 END,
+      ${rank(timing)},
+      greatest(party_x, party_i) - 1,
+      CASE WHEN origin_err THEN 2 ELSE 0 END)`;
+  const b = `CREATE UNLOGGED TABLE ${cls} AS
+  SELECT decision, stage, pass, score, levels, ec, eid, ic, iid, e_mineral, e_hs, i_hs, e_kg, i_kg, e_grade,
+    i_grade, e_value, i_value, e_date, i_date, e_cert, i_cert, e_xname, e_iname, i_xname, i_iname, i_origin,
+    gsize, g_ikg, g_ivalue, g_iids, gpos, qd, vr, mdiff, qminor, qmajor, lag_months, hs_err, origin_err,
+    ${uf} AS unit_factor,
+    ${u.kind} AS unit_kind,
+    ${vd} AS vd,
+    ${qty} AS qty_code,
+    ${value} AS value_code,
+    ${timing} AS timing_sev,
+    CASE WHEN greatest(party_x, party_i) = 0 THEN NULL WHEN party_x > 0 AND party_i > 0 THEN 'both'
+         WHEN party_x > 0 THEN 'exporter' ELSE 'importer' END AS party_sub,
+    ${partySev} AS party_sev,
+    ${sevRank} AS sev_rank,
+    to_char(e_date, 'YYYY-MM') AS period,
+    to_char(i_date, 'YYYY-MM') AS iperiod,
+    e_date >= '${from}'::date AS in_period,
+    coalesce(nullif(${codeList}, '{}'::text[]), ARRAY['OK']::text[]) AS codes,
+    CASE ${sevRank} WHEN 2 THEN 'major' WHEN 1 THEN 'minor' ELSE 'info' END AS severity
+  FROM ${cls}0`;
+  return [a, b];
 }
 
 /** Moves the classified pairs of the reported months into reconciliation_links. */
