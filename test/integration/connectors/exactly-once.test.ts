@@ -5,8 +5,9 @@
  * timeout — and is killed with SIGKILL at random moments, over and over, then started again. Between
  * kills the national database changes: rows are updated (each at most once) and new rows appear.
  *
- * In the end every source row's last version is the current record, and record_history holds each
- * version exactly once: the originals once, each updated row twice, nothing skipped, nothing stored
+ * In the end every source row's last version is the current record, and the versions stored
+ * (record_history ∪ current rows) hold each version exactly once: the originals once, each updated
+ * row twice, nothing skipped, nothing stored
  * twice — though pages were re-read after every kill and every run re-reads a lookback window.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -232,9 +233,15 @@ describe('a connector killed at random points of many runs stores every source r
     expect([...held.keys()].sort()).toEqual([...final.keys()].sort());
     for (const [k, rec] of final) expect(held.get(k), k).toBe(canonicalJson(rec));
 
-    // 2. Nothing stored twice: each version of each row exactly once in the history, in order.
+    // 2. Nothing stored twice: each version of each row exactly once, in order: the superseded
+    //    versions in record_history and the current one in its table (migration 0007).
     const history = await db.pool.query<{ record_type: string; key: string; received: unknown }>(
-      `SELECT record_type, key, received FROM record_history WHERE country = 'RW' ORDER BY batch_seq, record_index`,
+      `SELECT record_type, key, received FROM (
+         SELECT record_type, key, received, batch_seq, record_index FROM record_history WHERE country = 'RW'
+         UNION ALL SELECT 'mineSite', site_id, received, batch_seq, record_index FROM mine_sites WHERE country = 'RW'
+         UNION ALL SELECT 'lot', lot_number, received, batch_seq, record_index FROM lots WHERE country = 'RW'
+         UNION ALL SELECT 'export', export_id, received, batch_seq, record_index FROM exports WHERE country = 'RW'
+       ) v ORDER BY batch_seq, record_index`,
     );
     const seen = new Map<string, string[]>();
     for (const h of history.rows) {
