@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { countAllKeys, insertApiKey, type ApiKeyRow } from '../db/queries/api-keys.js';
 import { withTransaction } from '../db/pool.js';
 import type { Queryable } from '../db/pool.js';
+import { appendAudit } from '../evidence/audit.js';
 import { displayPrefix, generateApiKey, hashApiKey } from './api-key.js';
 import type { Role } from './roles.js';
 
@@ -34,17 +35,27 @@ export async function createApiKey(db: Queryable, k: NewKey): Promise<{ key: str
 
 /**
  * On first start with an empty key table, issues a secretariat key and writes it to
- * `<dataDir>/secretariat.key` (mode 0600). Returns the file path when it did so.
+ * `<dataDir>/secretariat.key` (mode 0600). Returns the file path when it did so. The key is
+ * audited like any other (`key.issued`, actor `system`, `bootstrap: true`; never the key itself),
+ * in the same transaction: a key that exists has its audit entry.
  */
 export async function ensureBootstrapKey(pool: pg.Pool, dataDir: string): Promise<string | undefined> {
   return withTransaction(pool, async (client) => {
     // Two processes starting together: only one issues the first key.
     await client.query('LOCK TABLE api_keys IN SHARE ROW EXCLUSIVE MODE');
     if ((await countAllKeys(client)) > 0) return undefined;
-    const { key } = await createApiKey(client, { name: 'bootstrap secretariat key', role: 'secretariat' });
+    const name = 'bootstrap secretariat key';
+    const { key, row } = await createApiKey(client, { name, role: 'secretariat' });
     await mkdir(dataDir, { recursive: true });
     const file = path.join(dataDir, 'secretariat.key');
     await writeFile(file, `${key}\n`, { mode: 0o600 });
+    // Last in the transaction (the chain's lock is held until the commit).
+    await appendAudit(client, {
+      type: 'key.issued',
+      actor: 'system',
+      subject: `key:${row.id}`,
+      data: { name, role: row.role, country: null, prefix: row.key_prefix, bootstrap: true },
+    });
     return file;
   });
 }

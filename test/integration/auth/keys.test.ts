@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import { ensureBootstrapKey } from '../../../src/auth/keys.js';
+import { verifyAuditChain } from '../../../src/evidence/audit.js';
 import { testDatabase } from '../../helpers/db.js';
 import { bearer, testHub } from '../../helpers/hub.js';
 
@@ -124,8 +125,17 @@ describe('API keys', () => {
     expect((await stat(file!)).mode & 0o777).toBe(0o600);
     const key = (await readFile(file!, 'utf8')).trim();
     expect(key).toMatch(/^rmdx_/);
-    const { rows } = await empty.pool.query(`SELECT role FROM api_keys`);
-    expect(rows).toEqual([{ role: 'secretariat' }]);
+    const { rows } = await empty.pool.query(`SELECT id, role FROM api_keys`);
+    expect(rows.map((r) => r.role)).toEqual(['secretariat']);
     expect(await ensureBootstrapKey(empty.pool, dir)).toBeUndefined();
+    // Audited once, as issued by the system at boot, without the key itself.
+    const audit = await empty.pool.query(`SELECT type, actor, subject, entry FROM audit_log`);
+    expect(audit.rows).toHaveLength(1);
+    expect(audit.rows[0]).toMatchObject({ type: 'key.issued', actor: 'system', subject: `key:${rows[0].id}` });
+    const entry = JSON.parse(audit.rows[0].entry);
+    expect(entry.data).toMatchObject({ role: 'secretariat', country: null, bootstrap: true });
+    expect(entry.data.prefix).toBe(key.slice(0, entry.data.prefix.length));
+    expect(audit.rows[0].entry).not.toContain(key);
+    expect((await verifyAuditChain(empty.pool)).ok).toBe(true);
   });
 });
