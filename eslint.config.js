@@ -2,7 +2,16 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.rmdx/**', 'coverage/**', 'src/standard/types/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.rmdx/**',
+      'coverage/**',
+      'src/standard/types/**',
+      'src/standard/generated/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

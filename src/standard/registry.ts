@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { Ajv2020, type AnySchemaObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type AnySchemaObject, type Options, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
 import { isRecordType, type RecordType } from './record-types.js';
@@ -76,8 +76,35 @@ export interface SchemaRegistry {
   documentByPath(urlPath: string): SchemaDocument | undefined;
   recordValidator(version: string, recordType: RecordType): ValidateFunction | undefined;
   envelopeValidator(version: string): ValidateFunction;
-  /** The one ajv instance every schema is compiled in. */
+  /**
+   * The one ajv instance every schema is compiled in (with every published schema added). When the
+   * registry was loaded from precompiled validators, it is made on first use.
+   */
   readonly ajv: Ajv2020;
+}
+
+/**
+ * Validators generated ahead of time (scripts/gen-validators.ts → src/standard/generated/), by version:
+ * each document's validator by file name and the envelope's, with the sha256 of the schema files they
+ * were generated from (`versionSourceHash`).
+ */
+export type PrecompiledStandard = Readonly<
+  Record<
+    string,
+    {
+      sourceHash: string;
+      validators: Readonly<Record<string, ValidateFunction>>;
+      envelope: ValidateFunction;
+    }
+  >
+>;
+
+export interface LoadRegistryOptions {
+  /**
+   * Use these generated validators for every version whose schema files are exactly those they were
+   * generated from (same names, same bytes); compile the others. Saves the compilation at start.
+   */
+  precompiled?: PrecompiledStandard | undefined;
 }
 
 /** Compares two semver strings (`1.10.0` after `1.9.0`). */
@@ -95,9 +122,13 @@ export function isSemver(value: unknown): value is string {
   return typeof value === 'string' && semverRe.test(value);
 }
 
-/** The ajv options every RMDX schema is compiled with. */
-export function createStandardAjv(): Ajv2020 {
+/**
+ * The ajv options every RMDX schema is compiled with. `extra` only for code generation
+ * (`{ code: { source: true } }`), which changes what ajv keeps, not what the validators do.
+ */
+export function createStandardAjv(extra: Pick<Options, 'code'> = {}): Ajv2020 {
   const ajv = new Ajv2020({
+    ...extra,
     strict: true,
     allErrors: true,
     // The failing value and schema travel with each error, so messages can name the value and the rule.
@@ -116,6 +147,18 @@ export function listVersionDirs(dir: string): string[] {
   return readdirSync(dir)
     .filter((name) => semverRe.test(name) && statSync(path.join(dir, name)).isDirectory())
     .sort(compareSemver);
+}
+
+/** The sha256 (hex) of a version's schema files: their names and bytes, in file name order. */
+export function versionSourceHash(docs: readonly SchemaDocument[]): string {
+  const h = createHash('sha256');
+  for (const d of [...docs].sort((a, b) =>
+    a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0,
+  )) {
+    h.update(`${d.fileName}\u0000${Buffer.byteLength(d.text)}\u0000`);
+    h.update(d.text);
+  }
+  return h.digest('hex');
 }
 
 /** Reads the documents of one version folder without compiling them. */
@@ -155,9 +198,13 @@ export function readVersionDocuments(dir: string, version: string): SchemaDocume
  * Loads every published version under `dir` (folders named like `1.0.0`), adds every schema to one
  * ajv 2020 instance by its `$id`, and compiles each once. Throws when a schema does not compile
  * (strict mode): a broken standard must stop start-up, not fail the first submission.
+ * With `opts.precompiled`, a version whose files are those the generated validators were made from
+ * uses them instead of compiling (same functions, no compilation at start).
  */
-export function loadRegistry(dir: string = defaultSchemasDir): SchemaRegistry {
-  const ajv = createStandardAjv();
+export function loadRegistry(
+  dir: string = defaultSchemasDir,
+  opts: LoadRegistryOptions = {},
+): SchemaRegistry {
   const versions = listVersionDirs(dir);
   if (versions.length === 0) throw new Error(`No schema versions found under ${dir}`);
 
@@ -166,22 +213,36 @@ export function loadRegistry(dir: string = defaultSchemasDir): SchemaRegistry {
   for (const version of versions) {
     const docs = readVersionDocuments(dir, version);
     docsByVersion.set(version, docs);
-    for (const doc of docs) {
-      ajv.addSchema(doc.schema as AnySchemaObject, doc.id);
-      byPath.set(doc.path, doc);
-    }
+    for (const doc of docs) byPath.set(doc.path, doc);
   }
+
+  let ajv: Ajv2020 | undefined;
+  const standardAjv = () => {
+    if (!ajv) {
+      ajv = createStandardAjv();
+      for (const version of versions) {
+        for (const doc of docsByVersion.get(version)!) ajv.addSchema(doc.schema as AnySchemaObject, doc.id);
+      }
+    }
+    return ajv;
+  };
 
   const compiled = new Map<string, StandardVersion>();
   for (const version of versions) {
     const docs = docsByVersion.get(version)!;
-    compiled.set(version, compileVersion(ajv, version, docs));
+    const pre = precompiledFor(opts.precompiled, version, docs);
+    compiled.set(
+      version,
+      pre ? versionFromPrecompiled(version, docs, pre) : compileVersion(standardAjv(), version, docs),
+    );
   }
 
   return {
     versions,
     latest: versions[versions.length - 1]!,
-    ajv,
+    get ajv() {
+      return standardAjv();
+    },
     has: (version) => compiled.has(version),
     get(version) {
       const v = compiled.get(version);
@@ -196,6 +257,27 @@ export function loadRegistry(dir: string = defaultSchemasDir): SchemaRegistry {
       return v.envelopeValidator;
     },
   };
+}
+
+/** The generated validators of a version, when they were generated from exactly these documents. */
+function precompiledFor(
+  pre: PrecompiledStandard | undefined,
+  version: string,
+  docs: SchemaDocument[],
+): PrecompiledStandard[string] | undefined {
+  const v = pre?.[version];
+  if (!v || v.sourceHash !== versionSourceHash(docs)) return undefined;
+  return docs.every((d) => typeof v.validators[d.fileName] === 'function') ? v : undefined;
+}
+
+function versionFromPrecompiled(
+  version: string,
+  docs: SchemaDocument[],
+  pre: PrecompiledStandard[string],
+): StandardVersion {
+  const validators = new Map<string, ValidateFunction>();
+  for (const doc of dependencyOrder(docs)) validators.set(doc.fileName, pre.validators[doc.fileName]!);
+  return assembleVersion(version, docs, validators, pre.envelope);
 }
 
 /**
@@ -222,8 +304,6 @@ function dependencyOrder(docs: SchemaDocument[]): SchemaDocument[] {
 
 function compileVersion(ajv: Ajv2020, version: string, docs: SchemaDocument[]): StandardVersion {
   const validators = new Map<string, ValidateFunction>();
-  const recordValidators = new Map<RecordType, ValidateFunction>();
-  const byRecordType = Object.create(null) as Record<string, ValidateFunction | undefined>;
   for (const doc of dependencyOrder(docs)) {
     let validate: ValidateFunction | undefined;
     try {
@@ -233,6 +313,25 @@ function compileVersion(ajv: Ajv2020, version: string, docs: SchemaDocument[]): 
     }
     if (!validate) throw new Error(`Schema ${doc.id} was not added`);
     validators.set(doc.fileName, validate);
+  }
+
+  const batch = docs.find((d) => d.fileName === 'batch.schema.json');
+  if (!batch) throw new Error(`Version ${version} has no batch.schema.json`);
+  const envelopeValidator = ajv.compile(envelopeOf(batch));
+  return assembleVersion(version, docs, validators, envelopeValidator);
+}
+
+/** A version from its validators (by file name, in dependency order) and its envelope validator. */
+function assembleVersion(
+  version: string,
+  docs: SchemaDocument[],
+  validators: Map<string, ValidateFunction>,
+  envelopeValidator: ValidateFunction,
+): StandardVersion {
+  const recordValidators = new Map<RecordType, ValidateFunction>();
+  const byRecordType = Object.create(null) as Record<string, ValidateFunction | undefined>;
+  for (const [fileName, validate] of validators) {
+    const doc = docs.find((d) => d.fileName === fileName)!;
     const recordType = (doc.schema.properties as Record<string, { const?: unknown }> | undefined)?.recordType
       ?.const;
     if (isRecordType(recordType)) {
@@ -241,11 +340,9 @@ function compileVersion(ajv: Ajv2020, version: string, docs: SchemaDocument[]): 
     }
   }
 
-  const batch = docs.find((d) => d.fileName === 'batch.schema.json');
-  if (!batch) throw new Error(`Version ${version} has no batch.schema.json`);
-  const envelopeSchema = envelopeOf(batch);
-  const envelopeValidator = ajv.compile(envelopeSchema);
-
+  if (!docs.some((d) => d.fileName === 'batch.schema.json')) {
+    throw new Error(`Version ${version} has no batch.schema.json`);
+  }
   const codelistsDoc = docs.find((d) => d.fileName === 'codelists.schema.json');
   if (!codelistsDoc) throw new Error(`Version ${version} has no codelists.schema.json`);
 

@@ -6,6 +6,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { decodeBody, parseJsonText } from '../../api/plugins/json-body.js';
 import { isApiError } from '../../errors.js';
 import type { Lang } from '../../standard/messages.js';
+import { precompiled } from '../../standard/generated/validators.js';
 import { defaultSchemasDir, loadRegistry, type SchemaRegistry } from '../../standard/registry.js';
 import { DEFAULT_GROUP_CAP, validateDocument, type ValidationReport } from '../../standard/validate.js';
 import { formatReportText } from '../report-text.js';
@@ -160,7 +161,9 @@ export async function runValidate(sources: string[], opts: ValidateCliOptions): 
   }
   const progress = progressReporter();
   progress.phase('loading the standard');
-  const registry = loadRegistry(opts.schemasDir);
+  // The validators generated at build time (npm run gen:validators) when the schemas are theirs: no
+  // compilation at start; other schemas (--schemas-dir, an edited checkout) are compiled as usual.
+  const registry = loadRegistry(opts.schemasDir, { precompiled });
   const outcomes: FileOutcome[] = [];
   for (const source of sources) {
     const outcome = await validateFile(source, registry, opts, progress);
