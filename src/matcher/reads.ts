@@ -344,7 +344,7 @@ export async function answerDiscrepancy(
   by: { keyId: string; name: string; role: string; country: string | null },
   change: { status?: DiscrepancyStatus; comment?: string },
   runSeq: number,
-): Promise<{ from: DiscrepancyStatus; to: DiscrepancyStatus }> {
+): Promise<{ from: DiscrepancyStatus; to: DiscrepancyStatus; commentId: number }> {
   await db.query(
     `INSERT INTO discrepancy_followups (id, first_seen_run, last_seen_run) VALUES ($1, $2, $2)
      ON CONFLICT (id) DO NOTHING`,
@@ -362,9 +362,9 @@ export async function answerDiscrepancy(
       [id, to, by.keyId],
     );
   }
-  await db.query(
+  const inserted = await db.query<{ id: number }>(
     `INSERT INTO discrepancy_comments (discrepancy_id, author_key_id, author_name, author_role, author_country, body,
-       status_from, status_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+       status_from, status_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
     [
       id,
       by.keyId,
@@ -376,7 +376,7 @@ export async function answerDiscrepancy(
       to !== from ? to : null,
     ],
   );
-  return { from, to };
+  return { from, to, commentId: inserted.rows[0]!.id };
 }
 
 export interface ComplianceRow {

@@ -177,11 +177,14 @@ abstract class BaseReconciler implements Reconciler {
          FROM touched t, generate_series(-t.back, t.fwd) AS k
          WHERE t.a = ANY($5::char(2)[]) AND t.b = ANY($5::char(2)[]) AND t.a <> t.b
        )
-       INSERT INTO reconciliation_pending (exporting_country, importing_country, period, due_at)
-       SELECT a, b, m, now() + make_interval(secs => $6) FROM cells
+       INSERT INTO reconciliation_pending (exporting_country, importing_country, period, due_at, batch_ids)
+       SELECT a, b, m, now() + make_interval(secs => $6), ARRAY[$1::uuid] FROM cells
        ON CONFLICT (exporting_country, importing_country, period) DO UPDATE
        SET due_at = least(reconciliation_pending.first_requested_at + make_interval(secs => $7),
-                          now() + make_interval(secs => $6))`,
+                          now() + make_interval(secs => $6)),
+           batch_ids = CASE WHEN $1::uuid = ANY (reconciliation_pending.batch_ids)
+                            THEN reconciliation_pending.batch_ids
+                            ELSE reconciliation_pending.batch_ids || $1::uuid END`,
       [
         batch.id,
         batch.reporting_country,
@@ -204,15 +207,27 @@ abstract class BaseReconciler implements Reconciler {
     const runs: RunRow[] = [];
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<{ a: string; b: string; from: string; to: string }>(
+      // Each corridor's due cells, with the batches that marked them (named in the run's audit entry).
+      const { rows } = await client.query<{
+        a: string;
+        b: string;
+        from: string;
+        to: string;
+        batches: string[];
+      }>(
         `WITH due AS (
            DELETE FROM reconciliation_pending WHERE (exporting_country, importing_country, period) IN (
              SELECT exporting_country, importing_country, period FROM reconciliation_pending
              WHERE due_at <= now() ORDER BY exporting_country, importing_country, period
              FOR UPDATE SKIP LOCKED)
            RETURNING *)
-         SELECT exporting_country AS a, importing_country AS b, min(period) AS from, max(period) AS to
-         FROM due GROUP BY 1, 2 ORDER BY 1, 2`,
+         SELECT d.exporting_country AS a, d.importing_country AS b, min(d.period) AS from, max(d.period) AS to,
+           coalesce((SELECT array_agg(x.id::text ORDER BY bt.seq NULLS LAST, x.id)
+                     FROM (SELECT DISTINCT unnest(d2.batch_ids) AS id FROM due d2
+                           WHERE d2.exporting_country = d.exporting_country
+                             AND d2.importing_country = d.importing_country) x
+                     LEFT JOIN batches bt ON bt.id = x.id), '{}') AS batches
+         FROM due d GROUP BY 1, 2 ORDER BY 1, 2`,
       );
       const asOf = today(this.ctx.now());
       for (const r of rows) {
@@ -228,6 +243,7 @@ abstract class BaseReconciler implements Reconciler {
             asOf,
             trigger: 'batch',
             settings: runSettingsOf(this.ctx.settings),
+            afterBatches: r.batches,
           }),
         );
       }

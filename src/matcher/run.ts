@@ -8,7 +8,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Logger } from '../logger.js';
 import { isRetryable } from '../pipeline/errors.js';
 import { fieldOrder, NameSimilarity } from './model.js';
-import { claimRun, failRun, setProgress, type RunRow } from './runs.js';
+import { claimRun, failRun, finishRun, getRun, setProgress, type RunRow } from './runs.js';
 import { buildScope, importExportingSql, scopeParams, type RunScope } from './scope.js';
 import type { MatcherSettings } from './settings.js';
 import { classifySql, groupsSql, insertLinksSql, linkDiscrepanciesSql } from './sql/classify.js';
@@ -189,20 +189,21 @@ export async function executeRun(ctx: MatcherContext, runId: string): Promise<Ru
   }
   clock.end('compliance');
   clock.timings.totalMs = clock.total();
-  const { rows } = await ctx.pool.query<RunRow>(
-    `UPDATE reconciliation_runs SET status = 'completed', counts = $2, timings = $3, inputs_fingerprint = $4,
-       progress = $5, finished_at = now(), updated_at = now()
-     WHERE id = $1 RETURNING *`,
-    [
-      run.id,
-      JSON.stringify(r.counts),
-      JSON.stringify(clock.timings),
-      r.inputsFingerprint,
-      JSON.stringify({ stage: 'done', stagesDone: stages.length, stagesTotal: stages.length, percent: 100 }),
-    ],
-  );
-  log.info({ counts: rows[0]?.counts, totalMs: clock.total() }, 'reconciliation run completed');
-  return rows[0];
+  // Marked completed with its `reconciliation.run_finished` audit entry, in one transaction.
+  const done = await finishRun(ctx.pool, run.id, {
+    status: 'completed',
+    counts: r.counts,
+    timings: clock.timings,
+    inputsFingerprint: r.inputsFingerprint,
+    progress: { stage: 'done', stagesDone: stages.length, stagesTotal: stages.length, percent: 100 },
+  });
+  if (!done) {
+    // Another attempt (a re-sent run) completed it first, with the same results.
+    log.info('reconciliation run already completed by another attempt');
+    return getRun(ctx.pool, run.id);
+  }
+  log.info({ counts: done.counts, totalMs: clock.total() }, 'reconciliation run completed');
+  return done;
 }
 
 interface RunCounts {

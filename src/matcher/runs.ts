@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Queryable } from '../db/pool.js';
+import type pg from 'pg';
+
+import { withTransaction, type PoolClient, type Queryable } from '../db/pool.js';
+import { appendAudit } from '../evidence/audit.js';
 import { modelTable } from './model.js';
 import type { MatcherSettings } from './settings.js';
 
@@ -54,7 +57,15 @@ export interface NewRun {
   trigger: RunTrigger;
   requestedBy?: string | null;
   settings: RunSettings;
+  /** An incremental run (trigger `batch`): the completed batches whose cells it reconciles. */
+  afterBatches?: readonly string[];
 }
+
+/** Batch ids named in a `reconciliation.run_started` entry at most (the count is always given). */
+export const auditedBatchesMax = 100;
+
+/** The audit chain's subject of a run. */
+export const runSubject = (id: string) => `reconciliation_run:${id}`;
 
 const trimChar = (r: RunRow): RunRow => ({
   ...r,
@@ -62,7 +73,13 @@ const trimChar = (r: RunRow): RunRow => ({
   importing_country: r.importing_country?.trim() ?? null,
 });
 
-export async function createRun(db: Queryable, n: NewRun): Promise<RunRow> {
+/**
+ * Stores a queued run and appends `reconciliation.run_started` (who or what started it: an API key,
+ * the CLI, or the incremental schedule after the batches named) in the same transaction: a run that
+ * exists has its audit entry. Given the pool, opens a transaction of its own.
+ */
+export async function createRun(db: pg.Pool | PoolClient, n: NewRun): Promise<RunRow> {
+  if (isPool(db)) return withTransaction(db, (client) => createRun(client, n));
   const { rows } = await db.query<RunRow>(
     `INSERT INTO reconciliation_runs (id, period_from, period_to, exporting_country, importing_country, as_of,
        trigger, requested_by, settings)
@@ -79,7 +96,40 @@ export async function createRun(db: Queryable, n: NewRun): Promise<RunRow> {
       JSON.stringify(n.settings),
     ],
   );
-  return trimChar(rows[0]!);
+  const run = trimChar(rows[0]!);
+  const batches = n.afterBatches ?? [];
+  // Last in the transaction: the chain's lock is then held only until the commit.
+  await appendAudit(db, {
+    type: 'reconciliation.run_started',
+    actor:
+      run.trigger === 'api' && run.requested_by
+        ? `key:${run.requested_by}`
+        : run.trigger === 'cli'
+          ? 'cli'
+          : 'system',
+    subject: runSubject(run.id),
+    data: {
+      runId: run.id,
+      seq: run.seq,
+      status: run.status,
+      trigger: run.trigger,
+      requestedBy: run.requested_by,
+      periodFrom: run.period_from,
+      periodTo: run.period_to,
+      exportingCountry: run.exporting_country,
+      importingCountry: run.importing_country,
+      asOf: run.as_of,
+      ...(run.trigger === 'batch' && {
+        afterBatches: batches.slice(0, auditedBatchesMax),
+        afterBatchCount: batches.length,
+      }),
+    },
+  });
+  return run;
+}
+
+function isPool(db: pg.Pool | PoolClient): db is pg.Pool {
+  return 'totalCount' in db && 'idleCount' in db;
 }
 
 export async function getRun(db: Queryable, id: string): Promise<RunRow | undefined> {
@@ -124,17 +174,81 @@ export async function setProgress(db: Queryable, id: string, progress: RunProgre
   );
 }
 
+/**
+ * A run ends: its row is marked completed or failed and `reconciliation.run_finished` (status,
+ * counts or error, attempts) appended in the same transaction. Undefined (and nothing audited)
+ * when the run was not running or queued any more (finished meanwhile by another attempt).
+ */
+export async function finishRun(
+  pool: pg.Pool,
+  id: string,
+  end:
+    | {
+        status: 'completed';
+        counts: Record<string, unknown>;
+        timings: Record<string, number>;
+        inputsFingerprint: string;
+        progress: RunProgress;
+      }
+    | { status: 'failed'; error: { message: string; retryable: boolean }; timings: Record<string, number> },
+): Promise<RunRow | undefined> {
+  return withTransaction(pool, async (client) => {
+    const { rows } =
+      end.status === 'completed'
+        ? await client.query<RunRow>(
+            `UPDATE reconciliation_runs SET status = 'completed', counts = $2, timings = $3, inputs_fingerprint = $4,
+               progress = $5, error = NULL, finished_at = now(), updated_at = now()
+             WHERE id = $1 AND status IN ('queued', 'running') RETURNING *`,
+            [
+              id,
+              JSON.stringify(end.counts),
+              JSON.stringify(end.timings),
+              end.inputsFingerprint,
+              JSON.stringify(end.progress),
+            ],
+          )
+        : await client.query<RunRow>(
+            `UPDATE reconciliation_runs SET status = 'failed', error = $2, timings = $3, finished_at = now(),
+               updated_at = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING *`,
+            [id, JSON.stringify(end.error), JSON.stringify(end.timings)],
+          );
+    const run = rows[0] ? trimChar(rows[0]) : undefined;
+    if (!run) return undefined;
+    await appendAudit(client, {
+      type: 'reconciliation.run_finished',
+      actor: 'system',
+      subject: runSubject(run.id),
+      data: {
+        runId: run.id,
+        seq: run.seq,
+        status: run.status,
+        trigger: run.trigger,
+        attempts: run.attempts,
+        periodFrom: run.period_from,
+        periodTo: run.period_to,
+        exportingCountry: run.exporting_country,
+        importingCountry: run.importing_country,
+        ...(end.status === 'completed'
+          ? {
+              counts: run.counts,
+              inputsFingerprint: run.inputs_fingerprint,
+              totalMs: run.timings.totalMs ?? null,
+            }
+          : { error: end.error.message }),
+      },
+    });
+    return run;
+  });
+}
+
+/** Marks a run failed (a permanent error); audited as `reconciliation.run_finished`. */
 export async function failRun(
-  db: Queryable,
+  pool: pg.Pool,
   id: string,
   error: { message: string; retryable: boolean },
   timings: Record<string, number>,
-): Promise<void> {
-  await db.query(
-    `UPDATE reconciliation_runs SET status = 'failed', error = $2, timings = $3, finished_at = now(),
-       updated_at = now() WHERE id = $1 AND status <> 'completed'`,
-    [id, JSON.stringify(error), JSON.stringify(timings)],
-  );
+): Promise<RunRow | undefined> {
+  return finishRun(pool, id, { status: 'failed', error, timings });
 }
 
 /** Runs left queued or running past a timeout (a lost job, a killed worker): to be enqueued again. */

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { countryScope, type Principal } from '../../auth/roles.js';
 import { withTransaction } from '../../db/pool.js';
 import { apiError } from '../../errors.js';
+import { actorOf, appendAudit } from '../../evidence/audit.js';
 import { discrepancyCodes, discrepancyStatuses, type DiscrepancyStatus } from '../../matcher/codes.js';
 import {
   answerDiscrepancy,
@@ -223,15 +224,40 @@ export const discrepancyRoutes: FastifyPluginAsync = async (app) => {
     async (request) => {
       const d = await visibleDiscrepancy(request, request.params.id);
       const p = request.principal!;
-      const { from, to } = await withTransaction(app.db, (client) =>
-        answerDiscrepancy(
+      const comment = request.body.comment?.trim() || undefined;
+      const { from, to } = await withTransaction(app.db, async (client) => {
+        const answer = await answerDiscrepancy(
           client,
           d.id,
           { keyId: p.keyId, name: p.name, role: p.role, country: p.country },
-          { status: request.body.status, comment: request.body.comment?.trim() || undefined },
+          { status: request.body.status, comment },
           d.run_seq,
-        ),
-      );
+        );
+        // Every answer that changes the status or says something goes into the audit chain, last in
+        // the transaction of the change (a status set to what it already was, without a comment, is
+        // no change).
+        if (answer.to !== answer.from || comment !== undefined) {
+          await appendAudit(client, {
+            type: answer.to !== answer.from ? 'discrepancy.status_changed' : 'discrepancy.commented',
+            actor: actorOf(p),
+            subject: `discrepancy:${d.id}`,
+            data: {
+              from: answer.from,
+              to: answer.to,
+              comment: comment ?? null,
+              commentId: answer.commentId,
+              by: { name: p.name, role: p.role, country: p.country },
+              code: d.code,
+              severity: d.severity,
+              exportingCountry: d.exporting_country,
+              importingCountry: d.importing_country,
+              period: d.period,
+              runId: d.run_id,
+            },
+          });
+        }
+        return answer;
+      });
       request.log.info({ discrepancyId: d.id, from, to }, 'discrepancy answered');
       return detail(request, d.id);
     },

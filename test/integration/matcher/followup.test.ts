@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { hashApiKey } from '../../../src/auth/api-key.js';
+import { verifyAuditChain } from '../../../src/evidence/audit.js';
 import { testDatabase } from '../../helpers/db.js';
 import { bearer } from '../../helpers/hub.js';
 import { seedTwoCorridors } from './fixtures.js';
@@ -121,5 +123,83 @@ describe('follow-up', () => {
       await hub.get('/v1/discrepancies?status=explained&period=2025-04', hub.keys.RW)
     ).body.items;
     expect(explained.map((d) => d.id)).toEqual([cdItem.id]);
+  });
+
+  it('every status change and comment is in the audit chain: who, from → to, the comment', async () => {
+    const keyId = async (key: string) =>
+      (await db.pool.query('SELECT id FROM api_keys WHERE key_hash = $1', [hashApiKey(key)])).rows[0].id;
+    const entries = async (id: string) =>
+      (await hub.get(`/v1/audit?subject=discrepancy:${id}`, hub.keys.auditor)).body.items as Item[];
+    const cd = await entries(cdItem.id);
+    // The refused answers (an empty body, an unknown status, another state, an auditor) left nothing.
+    expect(cd.map((e) => e.type)).toEqual(['discrepancy.status_changed', 'discrepancy.commented']);
+    expect(cd[0]).toMatchObject({
+      actor: `key:${await keyId(hub.keys.CD)}`,
+      data: {
+        from: 'open',
+        to: 'explained',
+        comment: 'Moisture loss at Rusizi; see lab report 44.',
+        by: { role: 'submitter', country: 'CD' },
+        code: 'QTY_MAJOR',
+        exportingCountry: 'CD',
+        importingCountry: 'RW',
+      },
+    });
+    expect(cd[1]).toMatchObject({
+      actor: `key:${await keyId(hub.keys.RW)}`,
+      data: { from: 'explained', to: 'explained', comment: 'Our scale reading is confirmed.' },
+    });
+    const ug = await entries(ugItem.id);
+    expect(ug).toHaveLength(1);
+    expect(ug[0]).toMatchObject({
+      type: 'discrepancy.status_changed',
+      actor: `key:${await keyId(hub.keys.secretariat)}`,
+      data: { from: 'open', to: 'resolved', comment: 'Corrected by UG in batch 2025-05.' },
+    });
+
+    // A status set to what it already is, without a comment, changes nothing and records nothing;
+    // a status change without a comment is recorded with comment null.
+    await patch(ugItem.id, hub.keys.secretariat, { status: 'resolved' });
+    expect(await entries(ugItem.id)).toHaveLength(1);
+    await patch(ugItem.id, hub.keys.UG, { status: 'open' });
+    const reopened = await entries(ugItem.id);
+    expect(reopened.at(-1)).toMatchObject({ data: { from: 'resolved', to: 'open', comment: null } });
+
+    // The entry commits with the change: a comment whose transaction fails leaves neither.
+    const before = (await db.pool.query('SELECT count(*)::int AS n FROM audit_log')).rows[0].n;
+    await db.pool.query(
+      `CREATE FUNCTION fail_comment() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION 'refused'; END $$`,
+    );
+    await db.pool.query(
+      `CREATE TRIGGER fail_comment AFTER INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION fail_comment()`,
+    );
+    try {
+      expect((await patch(cdItem.id, hub.keys.CD, { status: 'resolved', comment: 'x' })).statusCode).toBe(
+        500,
+      );
+    } finally {
+      await db.pool.query('DROP TRIGGER fail_comment ON audit_log');
+    }
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM audit_log')).rows[0].n).toBe(before);
+    expect((await hub.get(`/v1/discrepancies/${cdItem.id}`)).body).toMatchObject({ status: 'explained' });
+
+    // The runs of this file are in the chain too, and the chain verifies.
+    const runs: Item[] = (await hub.get('/v1/audit?type=reconciliation&limit=1000', hub.keys.auditor)).body
+      .items;
+    const requested = runs.filter((e) => e.type === 'reconciliation.run_started' && e.data.trigger === 'api');
+    expect(requested.map((e) => e.data.runId)).toEqual([
+      cdItem.runId,
+      (await hub.get(`/v1/discrepancies/${cdItem.id}`)).body.runId,
+    ]);
+    for (const started of requested) {
+      const finished = runs.find(
+        (e) => e.type === 'reconciliation.run_finished' && e.subject === started.subject,
+      );
+      expect(finished).toMatchObject({ actor: 'system', data: { status: 'completed' } });
+      expect(finished!.seq).toBeGreaterThan(started.seq);
+    }
+    expect((await verifyAuditChain(db.pool)).ok).toBe(true);
+    expect((await hub.get('/v1/audit/verify', hub.keys.auditor)).body).toMatchObject({ ok: true });
   });
 });
