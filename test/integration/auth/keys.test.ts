@@ -131,7 +131,11 @@ describe('API keys', () => {
     // Audited once, as issued by the system at boot, without the key itself.
     const audit = await empty.pool.query(`SELECT type, actor, subject, entry FROM audit_log`);
     expect(audit.rows).toHaveLength(1);
-    expect(audit.rows[0]).toMatchObject({ type: 'key.issued', actor: 'system', subject: `key:${rows[0].id}` });
+    expect(audit.rows[0]).toMatchObject({
+      type: 'key.issued',
+      actor: 'system',
+      subject: `key:${rows[0].id}`,
+    });
     const entry = JSON.parse(audit.rows[0].entry);
     expect(entry.data).toMatchObject({ role: 'secretariat', country: null, bootstrap: true });
     expect(entry.data.prefix).toBe(key.slice(0, entry.data.prefix.length));
