@@ -6,6 +6,7 @@
 import type pg from 'pg';
 
 import type { Config } from '../config.js';
+import { evidenceFromConfig, type Evidence } from '../evidence/index.js';
 import type { Logger } from '../logger.js';
 import type { SchemaRegistry } from '../standard/registry.js';
 import { defaultConnectorsDir, MappingCatalogue } from './catalogue.js';
@@ -46,13 +47,21 @@ export function connectorsContextOf(o: {
 }
 
 export function createHubConnectors(o: {
-  config: Pick<Config, 'connectors' | 'redisUrl' | 'queuePrefix'>;
+  config: Pick<
+    Config,
+    'connectors' | 'redisUrl' | 'queuePrefix' | 'receiptKek' | 'receiptKekFile' | 'publicUrl'
+  >;
   pool: pg.Pool;
   logger: Logger;
   registry: SchemaRegistry;
   /** Where a connector's stored batches go next (the pipeline). */
   pipeline?: { enqueue(batchId: string, attempt: number): Promise<void> } | undefined;
   runWorkers: boolean;
+  /**
+   * Signs each connector batch's acceptance receipt when its page is stored, as `POST /v1/batches`
+   * does; built from config when not given (the same key and KEK as the app's).
+   */
+  evidence?: Evidence;
   /** Tests: the kinds' sleeps, clock and randomness. */
   kindContext?: Partial<ConnectorContext>;
   now?: () => Date;
@@ -66,6 +75,7 @@ export function createHubConnectors(o: {
     secrets: base.secrets,
     mappings: base.mappings,
     settings: { pauseAfter: o.config.connectors.pauseAfter, issueCap: 10_000 },
+    evidence: o.evidence ?? evidenceFromConfig(o.config),
     ...(pipeline && { enqueueBatch: (id: string, attempt: number) => pipeline.enqueue(id, attempt) }),
     ...(o.kindContext && { kindContext: o.kindContext }),
     ...(o.now && { now: o.now }),

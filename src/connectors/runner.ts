@@ -23,6 +23,7 @@ import type { Principal } from '../auth/roles.js';
 import { findBatchByIdempotencyKey, type BatchRow } from '../db/queries/batches.js';
 import type { PoolClient } from '../db/pool.js';
 import { isApiError } from '../errors.js';
+import type { Evidence } from '../evidence/index.js';
 import { acceptBatch } from '../intake/accept-batch.js';
 import { checkEnvelope } from '../intake/envelope.js';
 import type { Logger } from '../logger.js';
@@ -96,6 +97,12 @@ export interface RunnerDeps {
   settings: RunnerSettings;
   /** Hands a stored batch to the pipeline, after its page committed (a failure only delays it: the sweeper re-sends). */
   enqueueBatch?: (batchId: string, attempt: number) => Promise<void>;
+  /**
+   * Receipts and the audit chain (the app's `evidence`): each batch a page creates gets its signed
+   * acceptance receipt and `batch.received` entry in the page's transaction, as a REST batch does in
+   * its own. Without it, a connector batch gets them late, when it finishes.
+   */
+  evidence?: Evidence;
   /** Overrides of the kinds' context (tests: instant sleeps). */
   kindContext?: Partial<ConnectorContext>;
   now?: () => Date;
@@ -621,6 +628,13 @@ async function storePage(d: RunnerDeps, client: PoolClient, p: PageInput): Promi
       batchesExisting: existing,
       issues: p.issues.length,
     });
+    // The acceptance receipts and `batch.received` entries of the page's new batches, last in the
+    // page's transaction: they commit with the batches. Not through acceptBatch's `evidence`, which
+    // would take the audit chain's lock at the first batch and then the cursor's and run's rows above
+    // while holding it; changes to a connector take those rows first and the chain's lock last
+    // (src/connectors/audit.ts), so that order could deadlock. Here every lock is taken in the same
+    // order, and the chain's lock is held only until the commit just after.
+    for (const batch of created) await d.evidence?.recordAcceptance(client, batch, `connector:${p.inst.id}`);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

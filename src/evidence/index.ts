@@ -116,7 +116,12 @@ export class Evidence {
       const key = await this.activeKey(client, ring);
       await lockAuditChain(client);
       if (!(await findReceipt(client, batch.id, 'accepted', batch.received_at))) {
-        const actor = batch.submitted_by ? `key:${batch.submitted_by}` : 'system';
+        const actor =
+          batch.origin === 'connector' && batch.connector_id
+            ? `connector:${batch.connector_id}`
+            : batch.submitted_by
+              ? `key:${batch.submitted_by}`
+              : 'system';
         await this.recordAcceptance(client, batch, actor);
       }
       const existing = await findReceipt(client, batch.id, 'completed', batch.finished_at!);
