@@ -4,14 +4,10 @@
  * without the audit chain's table (a hub migrated before it existed) records nothing.
  */
 import type { Queryable } from '../db/pool.js';
-import { appendAudit } from '../evidence/audit.js';
+import { appendAudit, type HubAuditType } from '../evidence/audit.js';
 
-export type ConnectorAuditType =
-  | 'connector.created'
-  | 'connector.updated'
-  | 'connector.paused'
-  | 'connector.resumed'
-  | 'connector.run_replayed';
+/** connector.created, .updated, .paused, .resumed, .run_replayed (listed in hubAuditTypes). */
+export type ConnectorAuditType = Extract<HubAuditType, `connector.${string}`>;
 
 export async function auditConnector(
   db: Queryable,

@@ -17,14 +17,31 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** Serialises appends: one writer at a time holds the chain's head. Any fixed number. */
 const AUDIT_LOCK = 7_240_515_006;
 
-/**
- * Event types. Others may add their own: lower-case dotted words (`area.event`).
- * Emitted today by the hub: key.issued, key.revoked, batch.received, batch.finished,
- * receipt_key.created, receipt_key.rotated.
- * For the matcher and connectors: reconciliation.run_started, reconciliation.run_finished,
- * discrepancy.status_changed, connector.created, connector.updated, connector.deleted.
- */
+/** Event types: lower-case dotted words (`area.event`). */
 export const auditTypePattern = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+
+/**
+ * Every event type the hub emits (docs/evidence.md describes each; a test checks that page and the
+ * README name them all). Add a new one here.
+ */
+export const hubAuditTypes = [
+  'key.issued',
+  'key.revoked',
+  'batch.received',
+  'batch.finished',
+  'receipt_key.created',
+  'receipt_key.rotated',
+  'reconciliation.run_started',
+  'reconciliation.run_finished',
+  'discrepancy.status_changed',
+  'discrepancy.commented',
+  'connector.created',
+  'connector.updated',
+  'connector.paused',
+  'connector.resumed',
+  'connector.run_replayed',
+] as const;
+export type HubAuditType = (typeof hubAuditTypes)[number];
 
 export interface AuditEvent {
   /** What happened, e.g. `discrepancy.status_changed` (see auditTypePattern). */

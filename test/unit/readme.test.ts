@@ -25,6 +25,17 @@ describe('README', () => {
   });
 });
 
+describe('README and docs/evidence.md', () => {
+  it('name every audit event type the hub emits', async () => {
+    const { hubAuditTypes } = await import('../../src/evidence/audit.js');
+    const evidence = await readFile(new URL('../../docs/evidence.md', import.meta.url), 'utf8');
+    for (const type of hubAuditTypes) {
+      expect(readme, type).toContain(`\`${type}\``);
+      expect(evidence, type).toContain(`\`${type}\``);
+    }
+  });
+});
+
 describe('README configuration', () => {
   it('names every environment variable the hub reads', async () => {
     const config = await readFile(new URL('../../src/config.ts', import.meta.url), 'utf8');
