@@ -82,7 +82,8 @@ function statementsFor(recordType: RecordType): Statements {
  * a key in the chunk) straight into history. Idempotent: rerunning the same chunk changes nothing.
  *
  * Run it inside the caller's transaction (READ COMMITTED), on a client of its own (COPY needs one):
- * the chunk's rows, issues and progress commit together.
+ * the chunk's rows, issues and progress commit together. The batch is checked (and key-share locked)
+ * once per chunk, not per row.
  */
 export async function persistRecords(
   client: pg.ClientBase,
@@ -95,10 +96,22 @@ export async function persistRecords(
     if (list === undefined) byType.set(item.recordType, (list = []));
     list.push(item);
   }
+  if (byType.size === 0) return {};
+  await lockBatch(client, batch.id);
   const result: Partial<Record<RecordType, PersistCounts>> = {};
   for (const [recordType, list] of byType)
     result[recordType] = await persistType(client, batch, recordType, list);
   return result;
+}
+
+/**
+ * The batch the chunk's versions name must exist, and stay, until the chunk commits: checked once per
+ * chunk with the lock a foreign key would take for every row (migration 0009; a batch that records
+ * name cannot be deleted).
+ */
+async function lockBatch(client: pg.ClientBase, batchId: string): Promise<void> {
+  const { rowCount } = await client.query('SELECT FROM batches WHERE id = $1 FOR KEY SHARE', [batchId]);
+  if (rowCount === 0) throw new Error(`batch ${batchId} does not exist: its records cannot be stored`);
 }
 
 async function persistType(

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { describe, expect, it } from 'vitest';
 
 import { withTransaction } from '../../../src/db/pool.js';
@@ -137,6 +139,35 @@ describe('persistRecords', () => {
     await persist(bi, [upsert(0, exportRecord('SAME', { mass: 2 }))]);
     expect(await exportRow('RW', 'SAME')).toMatchObject({ mass: 1, version: 1 });
     expect(await exportRow('BI', 'SAME')).toMatchObject({ mass: 2, version: 1 });
+  });
+
+  it('stores nothing for a batch that does not exist (checked once per chunk, migration 0009)', async () => {
+    const missing = {
+      id: randomUUID(),
+      seq: 999_999,
+      country: 'RW',
+      period: '2026-03',
+      schemaVersion: '1.0.0',
+    };
+    await expect(persist(missing, [upsert(0, exportRecord('NO-BATCH'))])).rejects.toThrow(/does not exist/);
+    expect(await exportRow('RW', 'NO-BATCH')).toBeUndefined();
+  });
+
+  it('a batch that stored records cannot be deleted; one that stored none can', async () => {
+    const kept = await insertBatch(db.pool, { country: 'RW' });
+    await persist(kept, [upsert(0, exportRecord('KEEP-1'))]);
+    await expect(db.pool.query('DELETE FROM batches WHERE id = $1', [kept.id])).rejects.toMatchObject({
+      code: '23503',
+    });
+    // A version only in history (superseded) still holds its batch.
+    const later = await insertBatch(db.pool, { country: 'RW' });
+    await persist(later, [upsert(0, exportRecord('KEEP-1', { mass: 7 }))]);
+    await expect(db.pool.query('DELETE FROM batches WHERE id = $1', [kept.id])).rejects.toMatchObject({
+      code: '23503',
+    });
+    const empty = await insertBatch(db.pool, { country: 'RW' });
+    const { rowCount } = await db.pool.query('DELETE FROM batches WHERE id = $1', [empty.id]);
+    expect(rowCount).toBe(1);
   });
 
   it('stores a mixed chunk of every record type with one statement per type', async () => {
