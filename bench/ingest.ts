@@ -5,7 +5,11 @@
  * peak RSS of the server and worker processes.
  *
  * Options: --records N (default 200000), --backfill-batches N (default 5, 0 to skip), --workers N
- * extra `rmdx worker` processes beside the server (default 1).
+ * extra `rmdx worker` processes beside the server (default 1), --cpu-prof DIR writes a V8 CPU profile of
+ * the server and each worker into DIR when they stop (open it in Chrome DevTools or speedscope).
+ *
+ * Besides wall time, the CPU seconds of each side (hub processes and Postgres backends, from /proc) are
+ * printed: on a shared machine the wall-time ratio moves with other load, CPU per record much less.
  */
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
@@ -21,6 +25,7 @@ import { isRecordType, type RecordType } from '../src/standard/record-types.js';
 import { batchDoc, mixedRecords, rng } from '../test/fixtures/factory.js';
 import { startHubProcess, waitFor, type RunningProcess } from '../test/helpers/processes.js';
 import { freePort } from '../test/helpers/services.js';
+import { cpuMeter } from './lib/cpu.js';
 import { benchEnv, fmt, rssOf, type BenchEnv } from './lib/env.js';
 
 const { values: args } = parseArgs({
@@ -28,11 +33,13 @@ const { values: args } = parseArgs({
     records: { type: 'string', default: '200000' },
     'backfill-batches': { type: 'string', default: '5' },
     workers: { type: 'string', default: '1' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const N = Number(args.records);
 const BACKFILL = Number(args['backfill-batches']);
 const EXTRA_WORKERS = Number(args.workers);
+const NODE_ARGS = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
 
 function pgArray(values: unknown): string | null {
   if (!Array.isArray(values)) return null;
@@ -153,9 +160,13 @@ async function main() {
       RMDX_CHUNK_SIZE: '5000',
       RMDX_WORKER_CONCURRENCY: '2',
     };
-    const server = startHubProcess('src/server.ts', { ...common, PORT: String(port), HOST: '127.0.0.1' });
+    const server = startHubProcess(
+      'src/server.ts',
+      { ...common, PORT: String(port), HOST: '127.0.0.1' },
+      NODE_ARGS,
+    );
     procs.push(server);
-    for (let i = 0; i < EXTRA_WORKERS; i++) procs.push(startHubProcess('src/worker.ts', common));
+    for (let i = 0; i < EXTRA_WORKERS; i++) procs.push(startHubProcess('src/worker.ts', common, NODE_ARGS));
     await waitFor(
       'the server',
       async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok,
@@ -176,12 +187,16 @@ async function main() {
       await post(base, key, gzipSync(JSON.stringify(batchDoc('RW', '2026-08', warm))), 'warm'),
     );
 
+    const meter = await cpuMeter(env.pool, () => procs.map((p) => p.child.pid!));
+    const cpu0 = await meter?.read();
     const t0 = performance.now();
     const id = await post(base, key, body, 'bench-main');
     const acceptedMs = performance.now() - t0;
     const done = await waitCompleted(base, key, id);
     const ingestMs = performance.now() - t0;
+    const cpu1 = await meter?.read();
     const copyMs = await copyBaseline(env, records);
+    const cpu2 = await meter?.read();
     const ingestRate = N / (ingestMs / 1000);
     const copyRate = N / (copyMs / 1000);
     console.log('\n| measure | time | records/s |');
@@ -193,6 +208,14 @@ async function main() {
     console.log(
       `\nratio ingest / COPY = ${fmt(ingestRate / copyRate, 2)} (target ≥ 0.5); status ${String(done.status)}; stage timings ${JSON.stringify(done.stageTimings)}`,
     );
+    if (cpu0 && cpu1 && cpu2) {
+      const hub = cpu1.hub - cpu0.hub;
+      const pgIngest = cpu1.postgres - cpu0.postgres;
+      const pgCopy = cpu2.postgres - cpu1.postgres;
+      console.log(
+        `CPU: ingest ${fmt(hub, 1)} s hub + ${fmt(pgIngest, 1)} s Postgres; baseline ${fmt(pgCopy, 1)} s Postgres; CPU ratio baseline / ingest = ${fmt(pgCopy / (hub + pgIngest), 2)}`,
+      );
+    }
 
     if (BACKFILL > 0) {
       const peaks = new Map<number, number>();

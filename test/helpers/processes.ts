@@ -14,8 +14,10 @@ export interface RunningProcess {
 export function startHubProcess(
   entry: 'src/worker.ts' | 'src/server.ts',
   env: Record<string, string>,
+  /** Extra node flags (the ingest bench passes --cpu-prof). */
+  nodeArgs: readonly string[] = [],
 ): RunningProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
