@@ -5,8 +5,24 @@
  */
 export function cleanText(value: unknown): string | null {
   if (typeof value !== 'string') return null;
+  if (isClean(value)) return value;
   const text = (value.includes('\0') ? value.replace(/\0/g, '\uFFFD') : value).trim().normalize('NFC');
   return text === '' ? null : text;
+}
+
+/**
+ * Whether cleaning would return the text unchanged, decided without the work (most texts): not empty,
+ * no space to trim at either end, no NUL, and only code points below U+0300, which NFC never changes
+ * (the first combining mark is U+0300).
+ */
+function isClean(text: string): boolean {
+  const n = text.length;
+  if (n === 0 || text.charCodeAt(0) <= 0x20 || text.charCodeAt(n - 1) <= 0x20) return false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0 || c === 0xa0 || c >= 0x300) return false;
+  }
+  return true;
 }
 
 /** A list of texts, each cleaned; empties dropped, duplicates kept out; null when nothing is left. */

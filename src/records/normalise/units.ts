@@ -14,6 +14,11 @@ export const kilogramsPerUnit = {
 
 export type MassUnit = keyof typeof kilogramsPerUnit;
 
+/** The factors as exact decimals, read once. */
+const factors = new Map(
+  Object.entries(kilogramsPerUnit).map(([unit, kg]) => [unit as MassUnit, toDecimal(kg)] as const),
+);
+
 export function isMassUnit(value: unknown): value is MassUnit {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(kilogramsPerUnit, value);
 }
@@ -26,7 +31,7 @@ export function massToKg(mass: unknown, unit: unknown): string | null {
   if (typeof mass !== 'number' || !Number.isFinite(mass)) return null;
   const code = typeof unit === 'string' ? unit.trim().toUpperCase() : unit;
   if (!isMassUnit(code)) return null;
-  return decimalText(multiply(toDecimal(mass), toDecimal(kilogramsPerUnit[code])));
+  return decimalText(multiply(toDecimal(mass), factors.get(code)!));
 }
 
 /**
