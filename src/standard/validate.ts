@@ -262,7 +262,7 @@ export function keyOf(recordType: RecordType, record: SubmittedRecord): string |
   return trimmed === '' ? undefined : trimmed.normalize('NFC');
 }
 
-/** Record types as small numbers (1 …), for KeyIndex. */
+/** Record types as small numbers (1 …: index in `recordTypes` + 1), for KeyIndex and CheckedRecords. */
 const typeNumbers = Object.fromEntries(recordTypes.map((t, i) => [t, i + 1])) as Record<RecordType, number>;
 
 const contexts = new WeakMap<object, { version: string; sctx: SemanticContext }>();
@@ -366,6 +366,57 @@ export function findDuplicateKeys(records: readonly unknown[]): Issue[] {
         duplicateDetail(d),
       ),
     );
+  }
+  return out;
+}
+
+/**
+ * What checking a run of a batch's records gave, in a form that crosses a thread boundary cheaply
+ * (`checkRecords` → `Validation.addChecked`): each record's type (0 when it has none, else its index
+ * in `recordTypes` + 1) and key, and the findings of the records that have any (`findingsAt`: their
+ * positions in the run, ascending).
+ */
+export interface CheckedRecords {
+  count: number;
+  types: Uint8Array;
+  keys: (string | undefined)[];
+  findingsAt: number[];
+  findings: (readonly Finding[])[];
+}
+
+/**
+ * The schema and semantic checks of `records` (a run of a batch, in order), as `Validation.step` makes
+ * them, without the report: duplicate keys, listing and counts are left to `Validation.addChecked`.
+ * `semantic` must be the batch's `Validation.semanticOptions` and `now` the moment of its validation.
+ */
+export function checkRecords(
+  version: StandardVersion,
+  records: readonly unknown[],
+  semantic: { reportingCountry: string | undefined; period: string | undefined },
+  now: number,
+): CheckedRecords {
+  const sctx = prepareSemanticContext(version.codelists, { ...semantic, now });
+  const n = records.length;
+  const out: CheckedRecords = {
+    count: n,
+    types: new Uint8Array(n),
+    keys: new Array<string | undefined>(n),
+    findingsAt: [],
+    findings: [],
+  };
+  const checked = newChecked();
+  for (let j = 0; j < n; j++) {
+    const record = records[j];
+    checkRecord(version, record, sctx, checked);
+    const { recordType, findings, bad } = checked;
+    if (recordType) {
+      out.types[j] = typeNumbers[recordType];
+      if (!bad.has(recordKeyFields[recordType])) out.keys[j] = keyOf(recordType, record as SubmittedRecord);
+    }
+    if (findings.length > 0) {
+      out.findingsAt.push(j);
+      out.findings.push(findings);
+    }
   }
   return out;
 }
@@ -540,7 +591,7 @@ export class Validation {
 
   /** Checks up to `n` more records; returns true when all are done. */
   step(n: number): boolean {
-    const { records, version, sctx, collector, checked, batch, counts, keys } = this;
+    const { records, version, sctx, checked } = this;
     const end = Math.min(this.total, this.next + n);
     const every = this.opts.progressEvery ?? 10_000;
     const onProgress = this.opts.onProgress;
@@ -552,42 +603,85 @@ export class Validation {
         recordType && !bad.has(recordKeyFields[recordType])
           ? keyOf(recordType, record as SubmittedRecord)
           : undefined;
-      let hasError = false;
-      if (findings.length > 0) {
-        const base = batch ? `/records/${i}` : '';
-        for (const f of findings) {
-          if (issueSeverity[f.code] === 'error') hasError = true;
-          collector.add(f.code, recordType, i, key, base, f.path, f.detail);
-        }
-      }
-      if (recordType && batch && key !== undefined) {
-        const first = keys.firstIndex(typeNumbers[recordType], key, i);
-        if (first >= 0) {
-          hasError = true;
-          const keyField = recordKeyFields[recordType];
-          collector.add(
-            'RMDX_VAL_DUPLICATE_KEY',
-            recordType,
-            i,
-            key,
-            `/records/${i}`,
-            `/${escapePointer(keyField)}`,
-            { field: keyField, value: key, firstIndex: first },
-          );
-        }
-      }
-      if (hasError) this.invalid++;
-      else this.valid++;
-      if (recordType) {
-        const c = counts[recordType]!;
-        if (hasError) c.invalid++;
-        else c.valid++;
-      }
+      this.add(i, recordType, key, findings);
       if (onProgress && (i + 1) % every === 0) onProgress(i + 1, this.total);
     }
     this.next = end;
     if (this.done && onProgress) onProgress(this.total, this.total);
     return this.done;
+  }
+
+  /**
+   * Takes the next `checked.count` records as already checked elsewhere (`checkRecords`, e.g. in a
+   * worker thread on a part of the batch it parsed itself) and adds them to the report exactly as
+   * `step` would have: the duplicate keys, the listing and grouping of issues and the counts are
+   * decided here, in record order. Returns true when all are done.
+   */
+  addChecked(checked: CheckedRecords): boolean {
+    const end = this.next + checked.count;
+    if (end > this.total) throw new Error(`${checked.count} checked records past the end of the batch`);
+    const every = this.opts.progressEvery ?? 10_000;
+    const onProgress = this.opts.onProgress;
+    const { types, keys, findingsAt, findings } = checked;
+    let f = 0;
+    const start = this.next;
+    for (let i = start; i < end; i++) {
+      const j = i - start;
+      const t = types[j]!;
+      let found: readonly Finding[] = EMPTY;
+      if (f < findingsAt.length && findingsAt[f] === j) found = findings[f++]!;
+      this.add(i, t === 0 ? null : recordTypes[t - 1]!, keys[j], found);
+      if (onProgress && (i + 1) % every === 0) onProgress(i + 1, this.total);
+    }
+    this.next = end;
+    if (this.done && onProgress) onProgress(this.total, this.total);
+    return this.done;
+  }
+
+  /** Record `i`: its findings, its key against the earlier ones, the counts. */
+  private add(
+    i: number,
+    recordType: RecordType | null,
+    key: string | undefined,
+    findings: readonly Finding[],
+  ) {
+    const { collector, batch, counts, keys } = this;
+    let hasError = false;
+    if (findings.length > 0) {
+      const base = batch ? `/records/${i}` : '';
+      for (const f of findings) {
+        if (issueSeverity[f.code] === 'error') hasError = true;
+        collector.add(f.code, recordType, i, key, base, f.path, f.detail);
+      }
+    }
+    if (recordType && batch && key !== undefined) {
+      const first = keys.firstIndex(typeNumbers[recordType], key, i);
+      if (first >= 0) {
+        hasError = true;
+        const keyField = recordKeyFields[recordType];
+        collector.add(
+          'RMDX_VAL_DUPLICATE_KEY',
+          recordType,
+          i,
+          key,
+          `/records/${i}`,
+          `/${escapePointer(keyField)}`,
+          { field: keyField, value: key, firstIndex: first },
+        );
+      }
+    }
+    if (hasError) this.invalid++;
+    else this.valid++;
+    if (recordType) {
+      const c = counts[recordType]!;
+      if (hasError) c.invalid++;
+      else c.valid++;
+    }
+  }
+
+  /** The context the semantic checks run in (what `checkRecords` must be given for this batch). */
+  get semanticOptions(): { reportingCountry: string | undefined; period: string | undefined } {
+    return { reportingCountry: this.sctx.reportingCountry, period: this.sctx.period };
   }
 
   /** The report; checks what is left first. */
