@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { constants as bufferConstants, isUtf8 } from 'node:buffer';
+import { availableParallelism, loadavg } from 'node:os';
 
 import { type Command, InvalidArgumentError, Option } from 'commander';
 
@@ -9,6 +10,7 @@ import type { Lang } from '../../standard/messages.js';
 import { precompiled } from '../../standard/generated/validators.js';
 import { defaultSchemasDir, loadRegistry, type SchemaRegistry } from '../../standard/registry.js';
 import { DEFAULT_GROUP_CAP, validateDocument, type ValidationReport } from '../../standard/validate.js';
+import { validateFileInParallel } from '../parallel-validate.js';
 import { formatReportText } from '../report-text.js';
 
 /** Exit codes of `rmdx validate`. */
@@ -24,6 +26,32 @@ interface ValidateCliOptions {
   period?: string;
   groupCap: number;
   schemasDir: string;
+  /** 1: one thread; 2: two threads when the input allows; undefined: 2 for large files when a core is idle. */
+  threads?: 1 | 2 | undefined;
+}
+
+/** From this size on, a file is checked with two threads (when the machine has a core to spare). */
+export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Whether a second core is free: two cores or more, and a load average (last minute) leaving one idle.
+ * On a busy machine a second thread only waits for a core and adds its own start-up and warm-up.
+ */
+function spareCore(): boolean {
+  const cores = availableParallelism();
+  return cores >= 2 && loadavg()[0]! <= cores - 1;
+}
+
+/** Whether to try two threads on `source`: a large file (not stdin) and a spare core, or `--threads 2`. */
+async function wantsThreads(source: string, opts: ValidateCliOptions): Promise<boolean> {
+  if (source === '-' || opts.threads === 1) return false;
+  try {
+    const s = await stat(source);
+    if (!s.isFile()) return false;
+    return opts.threads === 2 || (s.size >= PARALLEL_MIN_BYTES && spareCore());
+  } catch {
+    return false; // reading it says why, in the usual words
+  }
 }
 
 /** Input the command cannot work with: it says why, and the command exits with code 2. */
@@ -116,7 +144,40 @@ export async function validateFile(
   const t0 = performance.now();
   try {
     progress.phase(`reading ${source}`);
-    let bytes = await readSource(source);
+    let bytes: Buffer | undefined;
+    if (await wantsThreads(source, opts)) {
+      let read: Buffer | undefined;
+      const run = await validateFileInParallel(
+        source,
+        registry,
+        opts.schemasDir,
+        {
+          schemaVersion: opts.schemaVersion,
+          reportingCountry: opts.reportingCountry,
+          period: opts.period,
+          groupCap: opts.groupCap,
+          now: Date.now(),
+          onProgress: (done, total) => progress.records(done, total),
+        },
+        (b) => {
+          read = b;
+          progress.phase(`parsing ${source} (${(b.length / 1e6).toFixed(1)} MB, two threads)`);
+        },
+      ).catch(() => undefined);
+      if (run) {
+        progress.done();
+        const { report } = run;
+        return {
+          file: source,
+          exitCode: report.valid ? EXIT_VALID : EXIT_INVALID,
+          report,
+          elapsedMs: performance.now() - t0,
+        };
+      }
+      // Not a candidate for two threads (see parallel-validate.ts): one thread, from the bytes read.
+      if (read) bytes = Buffer.from(read as Buffer);
+    }
+    bytes ??= await readSource(source);
     if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
       progress.phase(`decompressing ${source}`);
       bytes = await decodeBody(bytes, 'gzip', bufferConstants.MAX_LENGTH);
@@ -228,6 +289,14 @@ export function registerValidateCommand(program: Command): void {
       DEFAULT_GROUP_CAP,
     )
     .option('--schemas-dir <dir>', 'the folder of published schema versions', defaultSchemasDir)
+    .option(
+      '--threads <n>',
+      'threads checking a file: 1 or 2 (default: 2 for files of 8 MB or more when a core is idle)',
+      (v: string) => {
+        if (v !== '1' && v !== '2') throw new InvalidArgumentError('must be 1 or 2');
+        return Number(v);
+      },
+    )
     .action(async (files: string[], opts: ValidateCliOptions) => {
       process.exitCode = await runValidate(files, opts);
     });
