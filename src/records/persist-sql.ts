@@ -39,6 +39,33 @@ export function copySql(recordType: RecordType): string {
   return `COPY ${stageTable(recordType)} (${stageColumns(recordType).map(q).join(', ')}) FROM STDIN`;
 }
 
+/** The columns of a record table that persistence writes, in COPY order (the rest have defaults). */
+export function tableColumns(recordType: RecordType): string[] {
+  return [
+    'country',
+    ...Object.keys(tableSpecs[recordType].columns),
+    'batch_id',
+    'batch_seq',
+    'record_index',
+    'period',
+    'schema_version',
+    'version',
+    'is_void',
+    'received',
+  ];
+}
+
+/** Whether any of some keys is stored for a country. Parameters: $1 country, $2 keys (text[]). */
+export function anyStoredSql(recordType: RecordType): string {
+  const spec = tableSpecs[recordType];
+  return `SELECT EXISTS (SELECT FROM ${q(spec.table)} WHERE country = $1::char(2) AND ${q(spec.keyColumn)} = ANY($2::text[])) AS stored`;
+}
+
+/** COPY of whole rows (`tableColumns`) straight into a record table. */
+export function copyCurrentSql(recordType: RecordType): string {
+  return `COPY ${q(tableSpecs[recordType].table)} (${tableColumns(recordType).map(q).join(', ')}) FROM STDIN`;
+}
+
 /** The result row of `applySql`. */
 export interface ApplyRow {
   inserted: number;
@@ -82,18 +109,7 @@ export function applySql(recordType: RecordType): string {
   const key = q(spec.keyColumn);
   const table = q(spec.table);
   const stage = stageTable(recordType);
-  const tableColumns = [
-    'country',
-    ...columns.map(q),
-    'batch_id',
-    'batch_seq',
-    'record_index',
-    'period',
-    'schema_version',
-    'version',
-    'is_void',
-    'received',
-  ].join(', ');
+  const insertColumns = tableColumns(recordType).map(q).join(', ');
   const selected = (version: string) =>
     [
       '$3::char(2)',
@@ -132,7 +148,7 @@ export function applySql(recordType: RecordType): string {
    ) t
 ),
 ins AS (
-  INSERT INTO ${table} (${tableColumns})
+  INSERT INTO ${table} (${insertColumns})
   SELECT ${selected('1')}
     FROM ${stage} s
    WHERE s.is_current AND NOT EXISTS (SELECT FROM cur c WHERE c.staged_index = s.record_index)
@@ -141,7 +157,7 @@ ins AS (
 ),
 replace AS (
   -- Every key here has a current row (rows are never deleted) that cur holds locked: it conflicts.
-  INSERT INTO ${table} AS t (${tableColumns})
+  INSERT INTO ${table} AS t (${insertColumns})
   SELECT ${selected('c.version + 1')}
     FROM ${stage} s
     JOIN cur c ON c.staged_index = s.record_index

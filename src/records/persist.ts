@@ -1,14 +1,10 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 
 import type { RecordType } from '../standard/record-types.js';
-import { copyJson, copyValue } from './copy-text.js';
-import { canonicalRow } from './normalise/normalise-record.js';
+import { copyLines } from './copy-lines.js';
+import { encodeRows } from './persist-encode.js';
+import { storeNewKeys } from './persist-new-keys.js';
 import { applySql, copySql, prepareStageSql, renumberSql, type ApplyRow } from './persist-sql.js';
-import { tableSpecs } from './table-specs.js';
 
 export interface PersistBatch {
   id: string;
@@ -75,8 +71,9 @@ function statementsFor(recordType: RecordType): Statements {
  * that replaces a current row first copies it there), so a key seen for the first time writes ONE
  * row. Every version of a key = its history rows ∪ its current row (`recordHistory`).
  *
- * Set-based, per record type: the normalised rows are streamed with COPY into a session-local
- * staging table, then ONE statement locks the current rows the chunk touches, copies the ones it
+ * Set-based, per record type. A chunk whose keys are all new (the common case) is COPY'd straight
+ * into the record table (`storeNewKeys`). Otherwise the normalised rows are streamed with COPY into
+ * a session-local staging table, then ONE statement locks the current rows the chunk touches, copies the ones it
  * replaces into history, upserts the current rows (a later arrival by (batch_seq, record_index)
  * wins) and puts records that can never be current (a late older arrival, an earlier occurrence of
  * a key in the chunk) straight into history. Idempotent: rerunning the same chunk changes nothing.
@@ -120,32 +117,13 @@ async function persistType(
   recordType: RecordType,
   items: readonly PersistItem[],
 ): Promise<PersistCounts> {
-  const spec = tableSpecs[recordType];
-  const columns = Object.keys(spec.columns);
-  const sql = statementsFor(recordType);
-
-  // Normalise and encode. The last occurrence of a key in the chunk is the one that can become current.
-  const lastOfKey = new Map<string, number>();
-  const rows: { index: number; isVoid: boolean; received: string; values: string }[] = new Array(
-    items.length,
-  );
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
-    const isVoid = item.action === 'void';
-    const row = canonicalRow(recordType, item.record, isVoid) as Record<string, unknown>;
-    const key = row[spec.keyColumn];
-    if (typeof key !== 'string') {
-      throw new Error(
-        `record ${item.recordIndex} (${recordType}) has no key: only valid records can be stored`,
-      );
-    }
-    let values = '';
-    for (const c of columns) values += `\t${copyValue(row[c])}`;
-    rows[i] = { index: item.recordIndex, isVoid, received: copyJson(item.record), values };
-    const seen = lastOfKey.get(key);
-    if (seen === undefined || items[seen]!.recordIndex < item.recordIndex) lastOfKey.set(key, i);
+  const { rows, current, distinctKeys } = encodeRows(recordType, items);
+  if (distinctKeys) {
+    const stored = await storeNewKeys(client, batch, recordType, rows);
+    if (stored) return stored;
   }
-  const current = new Set(lastOfKey.values());
+
+  const sql = statementsFor(recordType);
   const lines: string[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
@@ -154,7 +132,7 @@ async function persistType(
   }
 
   await client.query(sql.prepare);
-  await pipeline(Readable.from(blocks(lines)), client.query(copyFrom(sql.copy)));
+  await copyLines(client, sql.copy, lines);
   const params = [batch.id, recordType, batch.country, batch.seq, batch.schemaVersion, batch.period];
   // A savepoint, so that a new key another transaction inserted meanwhile (unique_violation) undoes
   // only this statement: run again, it sees and locks that row (see applySql).
@@ -184,9 +162,4 @@ async function persistType(
     voided: r.voided,
     unchanged: items.length - r.inserted - r.updated - r.voided,
   };
-}
-
-/** The COPY lines in blocks of ~1000, so a large chunk is never one giant string. */
-function* blocks(lines: readonly string[]): Generator<string> {
-  for (let i = 0; i < lines.length; i += 1000) yield lines.slice(i, i + 1000).join('');
 }
