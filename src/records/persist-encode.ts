@@ -41,9 +41,17 @@ export function encodeRows(recordType: RecordType, items: readonly PersistItem[]
         `record ${item.recordIndex} (${recordType}) has no key: only valid records can be stored`,
       );
     }
-    let values = '';
-    for (const c of columns) values += `\t${copyValue(row[c])}`;
-    rows[i] = { index: item.recordIndex, key, isVoid, received: copyJson(item.record), values };
+    // One flat string per row (a join), not a chain of concatenations kept alive until the COPY.
+    const fields: string[] = new Array(columns.length + 1);
+    fields[0] = '';
+    for (let c = 0; c < columns.length; c++) fields[c + 1] = copyValue(row[columns[c]!]);
+    rows[i] = {
+      index: item.recordIndex,
+      key,
+      isVoid,
+      received: copyJson(item.record),
+      values: fields.join('\t'),
+    };
     const seen = lastOfKey.get(key);
     if (seen === undefined || items[seen]!.recordIndex < item.recordIndex) lastOfKey.set(key, i);
   }
