@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 import { precompiled } from '../standard/generated/validators.js';
 import { loadRegistry } from '../standard/registry.js';
+import { notPlain } from './split-batch.js';
 import { type CheckedRecords, checkRecords } from '../standard/validate.js';
 
 interface PartMessage {
@@ -51,6 +52,7 @@ port.on('message', (m: PartMessage | ContextMessage) => {
   try {
     if ('bytes' in m) {
       const text = Buffer.from(m.bytes).toString('utf8', m.from, m.to);
+      if (notPlain.test(text)) throw new Error('not plain text');
       const part = JSON.parse(`[${text}`) as unknown;
       if (!Array.isArray(part)) throw new Error('not an array');
       records = part;

@@ -11,6 +11,7 @@ import { precompiled } from '../../standard/generated/validators.js';
 import { defaultSchemasDir, loadRegistry, type SchemaRegistry } from '../../standard/registry.js';
 import { DEFAULT_GROUP_CAP, validateDocument, type ValidationReport } from '../../standard/validate.js';
 import { validateFileInParallel } from '../parallel-validate.js';
+import { notPlain } from '../split-batch.js';
 import { formatReportText } from '../report-text.js';
 
 /** Exit codes of `rmdx validate`. */
@@ -89,12 +90,7 @@ export function parseDocument(bytes: Buffer): unknown {
   if (bytes.length > 0 && isUtf8(bytes)) {
     let text = bytes.toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    if (
-      text.trim() !== '' &&
-      !text.includes('__proto__') &&
-      !text.includes('constructor') &&
-      !text.includes('\\u')
-    ) {
+    if (text.trim() !== '' && !notPlain.test(text)) {
       try {
         return JSON.parse(text) as unknown;
       } catch {
