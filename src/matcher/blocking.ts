@@ -98,16 +98,19 @@ export function forEachCandidate(
     es.sort((a, b) => exports[a]!.day - exports[b]!.day);
     is.sort((a, b) => imports[a]!.day - imports[b]!.day);
     const w = windowOf(s, exports[es[0]!]!.mineral);
+    // The imports' days and indices as typed arrays, in date order: the inner loop reads no objects.
+    const n = is.length;
+    const days = Int32Array.from(is, (i) => imports[i]!.day);
+    const idx = Int32Array.from(is);
     let lo = 0;
     for (const e of es) {
       const d = exports[e]!.day;
-      while (lo < is.length && imports[is[lo]!]!.day < d - w.before) lo++;
-      for (let k = lo; k < is.length; k++) {
-        const i = is[k]!;
-        if (imports[i]!.day > d + w.after) break;
-        visit(e, i, 'window');
-        count++;
-      }
+      const from = d - w.before;
+      const to = d + w.after;
+      while (lo < n && days[lo]! < from) lo++;
+      let k = lo;
+      for (; k < n && days[k]! <= to; k++) visit(e, idx[k]!, 'window');
+      count += k - lo;
     }
   }
   // Pass 2: certificate numbers within the edit distance, per corridor, via one-deletion variants.

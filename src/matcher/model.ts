@@ -236,7 +236,9 @@ const weights = {
 export class NameSimilarity {
   private readonly ids = new Map<string, number>();
   private readonly keys: string[] = [];
-  private readonly cache = new Map<number, number>();
+  /** By the smaller id, then the larger: small integer keys, so a lookup allocates nothing. */
+  private cache = new Map<number, Map<number, number>>();
+  private cached = 0;
 
   intern(key: string | null): number | undefined {
     if (key === null) return undefined;
@@ -251,12 +253,20 @@ export class NameSimilarity {
 
   similarityIds(a: number, b: number): number {
     if (a === b) return 1;
-    const k = a < b ? a * 4_194_304 + b : b * 4_194_304 + a;
-    let v = this.cache.get(k);
+    const lo = a < b ? a : b;
+    const hi = a < b ? b : a;
+    let row = this.cache.get(lo);
+    let v = row?.get(hi);
     if (v === undefined) {
       v = jaroWinkler(this.keys[a]!, this.keys[b]!);
-      if (this.cache.size > 1_000_000) this.cache.clear();
-      this.cache.set(k, v);
+      if (this.cached >= 1_000_000) {
+        this.cache = new Map();
+        this.cached = 0;
+        row = undefined;
+      }
+      if (!row) this.cache.set(lo, (row = new Map()));
+      row.set(hi, v);
+      this.cached++;
     }
     return v;
   }

@@ -6,6 +6,7 @@ import {
   identityBound,
   identityScore,
   NameSimilarity,
+  unitFactors,
   unpromisingBound,
   type PairSide,
 } from './model.js';
@@ -58,7 +59,8 @@ interface Scored {
   i: number;
   pass: BlockPass;
   score: number;
-  levels: Int8Array;
+  /** The levels vector packed 3 bits a field (see packLevels): a small integer, not an object. */
+  levels: number;
 }
 
 interface SplitCandidate {
@@ -86,7 +88,12 @@ export function matchRemainder(
     }
   }
   const levels = new Int8Array(fieldOrder.length);
-  const good: Scored[] = [];
+  // The pairs at or above the review threshold, a column each (millions at scale: no object per pair).
+  const gE: number[] = [];
+  const gI: number[] = [];
+  const gPass: BlockPass[] = [];
+  const gScore: number[] = [];
+  const gLevels: number[] = [];
   const splitCands = new Map<number, SplitCandidate[]>();
   // Pairs that provably weigh less than both the review threshold and the split evidence are not
   // scored (see unpromisingBound); with looser settings every candidate is.
@@ -115,7 +122,12 @@ export function matchRemainder(
         const r = ik / ek;
         if (
           (r < 0.9 || r > 1.1) &&
-          !ratioExplained(r, fe.grade[e]!, fi.grade[i]!, tol) &&
+          !unitRatio(r, tol) &&
+          // The grade case only when one side gives an ore grade and the other none (or ~100 %).
+          !(
+            ((fe.ore[e] === 1 && fi.ore[i] === 0) || (fi.ore[i] === 1 && fe.ore[e] === 0)) &&
+            ratioExplained(r, fe.grade[e]!, fi.grade[i]!, tol)
+          ) &&
           !(
             fe.hist[e] !== undefined &&
             fi.hist[i] !== undefined &&
@@ -128,7 +140,13 @@ export function matchRemainder(
     const er = exports[e]!;
     const ir = imports[i]!;
     const score = compareInto(er, ir, s, names, levels);
-    if (score >= s.reviewThreshold) good.push({ e, i, pass, score, levels: levels.slice() });
+    if (score >= s.reviewThreshold) {
+      gE.push(e);
+      gI.push(i);
+      gPass.push(pass);
+      gScore.push(score);
+      gLevels.push(packLevels(levels));
+    }
     if (er.kg !== null && ir.kg !== null && ir.kg < er.kg) {
       const identity = identityScore(levels, er.mineral);
       if (identity >= s.splitEvidence) {
@@ -141,21 +159,35 @@ export function matchRemainder(
 
   const eKey = byKey(exports);
   const iKey = byKey(imports);
-  good.sort((a, b) => b.score - a.score || eKey(a.e, b.e) || iKey(a.i, b.i));
+  // The order of the records' keys as integer ranks (equal keys, equal ranks): the sort compares numbers.
+  const eRank = ranks(exports.length, eKey);
+  const iRank = ranks(imports.length, iKey);
+  const good = Array.from({ length: gE.length }, (_, k) => k).sort(
+    (a, b) => gScore[b]! - gScore[a]! || eRank[gE[a]!]! - eRank[gE[b]!]! || iRank[gI[a]!]! - iRank[gI[b]!]!,
+  );
+  const scored = (k: number): Scored => ({
+    e: gE[k]!,
+    i: gI[k]!,
+    pass: gPass[k]!,
+    score: gScore[k]!,
+    levels: gLevels[k]!,
+  });
 
   const exportLink = new Map<number, Stage2Link>();
   const importUsed = new Set<number>();
-  for (const p of good) {
-    if (p.score < s.linkThreshold) break;
-    if (exportLink.has(p.e) || importUsed.has(p.i)) continue;
-    exportLink.set(p.e, {
-      e: p.e,
-      imports: [p.i],
-      pass: p.pass,
-      score: p.score,
-      levels: Array.from(p.levels),
+  for (const k of good) {
+    if (gScore[k]! < s.linkThreshold) break;
+    const e = gE[k]!;
+    const i = gI[k]!;
+    if (exportLink.has(e) || importUsed.has(i)) continue;
+    exportLink.set(e, {
+      e,
+      imports: [i],
+      pass: gPass[k]!,
+      score: gScore[k]!,
+      levels: unpackLevels(gLevels[k]!),
     });
-    importUsed.add(p.i);
+    importUsed.add(i);
   }
 
   // Split shipments: an export left unlinked, or linked to one import that carries only part of it.
@@ -187,7 +219,7 @@ export function matchRemainder(
 
   // Clear best candidates: a review-band pair whose two sides are each other's best remaining candidate,
   // ahead of every other candidate of either side by the margin.
-  const open = good.filter((p) => !exportLink.has(p.e) && !importUsed.has(p.i));
+  const open = good.filter((k) => !exportLink.has(gE[k]!) && !importUsed.has(gI[k]!)).map(scored);
   const bestE = new Map<number, Scored[]>();
   const bestI = new Map<number, Scored[]>();
   for (const p of open) {
@@ -208,19 +240,21 @@ export function matchRemainder(
       imports: [p.i],
       pass: `${p.pass}:margin`,
       score: p.score,
-      levels: Array.from(p.levels),
+      levels: unpackLevels(p.levels),
     });
     importUsed.add(p.i);
   }
 
   const review: Stage2Review[] = [];
   const reviewPerExport = new Map<number, number>();
-  for (const p of good) {
-    if (exportLink.has(p.e) || importUsed.has(p.i)) continue;
-    const n = reviewPerExport.get(p.e) ?? 0;
+  for (const k of good) {
+    const e = gE[k]!;
+    const i = gI[k]!;
+    if (exportLink.has(e) || importUsed.has(i)) continue;
+    const n = reviewPerExport.get(e) ?? 0;
     if (n >= REVIEW_PER_EXPORT) continue;
-    reviewPerExport.set(p.e, n + 1);
-    review.push({ e: p.e, i: p.i, pass: p.pass, score: p.score, levels: Array.from(p.levels) });
+    reviewPerExport.set(e, n + 1);
+    review.push({ e, i, pass: gPass[k]!, score: gScore[k]!, levels: unpackLevels(gLevels[k]!) });
   }
 
   const links = [...exportLink.values()].sort((a, b) => eKey(a.e, b.e));
@@ -229,6 +263,31 @@ export function matchRemainder(
   const unmatchedImports: number[] = [];
   for (let i = 0; i < imports.length; i++) if (!importUsed.has(i)) unmatchedImports.push(i);
   return { links, review, unmatchedExports, unmatchedImports, candidatePairs };
+}
+
+/** Each field's level index (−1..6) + 1 in 3 bits, in fieldOrder: 8 fields fit a small integer. */
+function packLevels(levels: Int8Array): number {
+  let code = 0;
+  for (let k = levels.length - 1; k >= 0; k--) code = code * 8 + (levels[k]! + 1);
+  return code;
+}
+
+function unpackLevels(code: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < fieldOrder.length; k++) {
+    out.push((code % 8) - 1);
+    code = Math.floor(code / 8);
+  }
+  return out;
+}
+
+/** rank[x]: the position of x in the order `cmp`, equal elements sharing a rank. */
+function ranks(n: number, cmp: (a: number, b: number) => number): Int32Array {
+  const order = Array.from({ length: n }, (_, k) => k).sort(cmp);
+  const rank = new Int32Array(n);
+  for (let k = 1; k < n; k++)
+    rank[order[k]!] = cmp(order[k - 1]!, order[k]!) === 0 ? rank[order[k - 1]!]! : k;
+  return rank;
 }
 
 /**
@@ -248,11 +307,15 @@ function columns(records: readonly Stage2Record[], names: NameSimilarity) {
     transport: new Int32Array(n),
     mineral: new Int32Array(n),
     hist: new Array<Uint8Array | undefined>(n),
+    /** 1: an ore grade (0–95 %), 0: none or ~100 % (contained metal), 2: neither (see explainRatio). */
+    ore: new Uint8Array(n),
   };
   const minerals = new Map<string, number>();
   records.forEach((r, k) => {
     c.kg[k] = r.kg ?? Number.NaN;
     c.grade[k] = r.gradePct ?? Number.NaN;
+    const g = r.gradePct;
+    c.ore[k] = g !== null && g > 0 && g < 95 ? 1 : g === null || g >= 95 ? 0 : 2;
     c.exporter[k] = r.exporterNameId ?? -1;
     c.importer[k] = r.importerNameId ?? -1;
     c.transport[k] = r.transportKey === null ? -1 : names.intern(`\u0001${r.transportKey}`)!;
@@ -265,6 +328,22 @@ function columns(records: readonly Stage2Record[], names: NameSimilarity) {
 }
 
 const mineralIds = new Map(['gold', 'cassiterite', 'coltan', 'wolframite'].map((m, k) => [m, k]));
+
+const unitFactorList = Float64Array.from(unitFactors.map((u) => u.factor)).sort();
+
+/**
+ * Whether a weight ratio is a unit factor: explainRatio's test, inline (no call, nothing allocated).
+ * The factors in ascending order: a ratio below a factor's band (widened a hair, so that rounding never
+ * decides) is below every later one's too, and the exact test runs only inside a band.
+ */
+function unitRatio(r: number, tolerance: number): boolean {
+  for (let k = 0; k < unitFactorList.length; k++) {
+    const f = unitFactorList[k]!;
+    if (r < f * (1 - tolerance) * (1 - 1e-9)) return false;
+    if (r <= f * (1 + tolerance) * (1 + 1e-9) && Math.abs(r / f - 1) <= tolerance) return true;
+  }
+  return false;
+}
 
 /** Whether a weight ratio is a unit factor or an ore grade (explainRatio, NaN for a missing grade). */
 function ratioExplained(r: number, exportGrade: number, importGrade: number, tolerance: number): boolean {
