@@ -297,7 +297,10 @@ async function runStages(
   await q(client, exporterSuspendedSql(s), C);
   await q(client, siteNotGreenSql(), C);
   await q(client, unitPricesSql(prices), C);
+  // Every export of the months against a few dozen medians: a hash join, not a sort of every export.
+  await client.query('SET LOCAL enable_mergejoin = off');
   await q(client, outsidePriceBandSql(prices, outside, s), C);
+  await client.query('SET LOCAL enable_mergejoin = on');
   await q(client, unitPriceSql(outside, s), C);
   clock.end('checks');
 

@@ -74,18 +74,27 @@ export function certImportChecksSql(cu: string, certifiers: string): string {
 
 /**
  * CERT_OVERDRAWN: per certificate cited in the reported months, everything imported under it in the
- * context (unit slips corrected), against what it covers. The totals are a parallel aggregate.
+ * context (unit slips corrected), against what it covers. First a hash aggregate over every cited
+ * certificate, kept a hair (10⁻⁶) looser than the limit — its float sum, in no particular order, can
+ * differ from the ordered one only in the last bits; then, for those few alone, the figures: the sum in
+ * (import country, import id) order, the limit exactly, and the import ids.
  */
 export function certTotalsSql(cu: string, totals: string, s: MatcherSettings): string {
+  const tol = lit(Math.min(s.qty.gold.minor, s.qty['3t'].minor));
   return `CREATE UNLOGGED TABLE ${totals} AS
-  SELECT cert, min(exporting) AS exporting, min(ic) AS ic, min(mineral) AS mineral, min(c_mineral) AS c_mineral,
-    min(c_country) AS c_country, min(c_kg) AS c_kg, sum(kg) AS kg, count(*) AS n,
-    array_agg(iid ORDER BY ic, iid) AS iids,
-    max(to_char(arrived_on, 'YYYY-MM')) FILTER (WHERE in_period) AS period
-  FROM ${cu}
-  WHERE c_country IS NOT NULL AND c_kg > 0
-  GROUP BY cert
-  HAVING bool_or(in_period) AND sum(kg) > min(c_kg) * (1 + ${lit(Math.min(s.qty.gold.minor, s.qty['3t'].minor))})`;
+  WITH over AS (
+    SELECT cert FROM ${cu}
+    WHERE c_country IS NOT NULL AND c_kg > 0
+    GROUP BY cert
+    HAVING bool_or(in_period) AND sum(kg) > min(c_kg) * (1 + ${tol}) * 0.999999)
+  SELECT u.cert, min(u.exporting) AS exporting, min(u.ic) AS ic, min(u.mineral) AS mineral,
+    min(u.c_mineral) AS c_mineral, min(u.c_country) AS c_country, min(u.c_kg) AS c_kg,
+    sum(u.kg ORDER BY u.ic, u.iid) AS kg, count(*) AS n, array_agg(u.iid ORDER BY u.ic, u.iid) AS iids,
+    to_char(max(u.arrived_on) FILTER (WHERE u.in_period), 'YYYY-MM') AS period
+  FROM ${cu} u JOIN over o ON o.cert = u.cert
+  WHERE u.c_country IS NOT NULL AND u.c_kg > 0
+  GROUP BY u.cert
+  HAVING sum(u.kg ORDER BY u.ic, u.iid) > min(u.c_kg) * (1 + ${tol})`;
 }
 
 export function certOverdrawnSql(totals: string, s: MatcherSettings): string {
