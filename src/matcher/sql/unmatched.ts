@@ -24,7 +24,29 @@ export function reportedSql(reported: string): string {
 
 export function unmatchedExportsSql(s2: string, reported: string, s: MatcherSettings): string {
   const after = `CASE WHEN e.mineral = 'gold' THEN ${s.window.gold.after} ELSE ${s.window['3t'].after} END`;
+  // The partner's missing months depend only on (partner, first month, last month of the window):
+  // computed once per distinct span (a few hundred), not once per export (MATERIALIZED: inlined, the
+  // subquery would be evaluated again for each use).
   return `${insertHead}
+  WITH u AS (
+    SELECT e.country, e.export_id, e.destination_country, e.mineral, e.shipped_on, e.mass_kg, e.value_usd,
+      e.certificate_key, e.exporter_name, e.importer_name, e.transport_ref,
+      (e.shipped_on + ${after}) AS window_end, rc.candidates
+    FROM ${s2} s
+    JOIN exports e ON e.country = s.ec AND e.export_id = s.eid
+    LEFT JOIN (
+      SELECT r.ec, r.eid, jsonb_agg(jsonb_build_object('importCountry', r.ic, 'importId', r.iid, 'score', r.score)
+        ORDER BY r.score DESC, r.ic, r.iid) AS candidates
+      FROM ${s2} r WHERE r.kind = 'review' GROUP BY r.ec, r.eid) rc ON rc.ec = s.ec AND rc.eid = s.eid
+    WHERE s.kind = 'unmatched_export' AND e.shipped_on >= $8::date
+  ), spans AS MATERIALIZED (
+    SELECT sp.c, sp.m0, sp.m1, (
+      SELECT array_agg(to_char(m, 'YYYY-MM') ORDER BY m) FILTER (WHERE r.period IS NULL)
+      FROM generate_series(sp.m0, sp.m1, interval '1 month') m
+      LEFT JOIN ${reported} r ON r.country = sp.c AND r.period = to_char(m, 'YYYY-MM')) AS missing_months
+    FROM (SELECT DISTINCT destination_country AS c, date_trunc('month', shipped_on) AS m0,
+            date_trunc('month', window_end) AS m1 FROM u) sp
+  )
   SELECT $9::bigint, ${fingerprintSql(`'UNMATCHED_EXPORT'`, 'x.sub', `e.country || ':' || e.export_id`)},
     'UNMATCHED_EXPORT', x.sub,
     CASE x.sub WHEN 'awaiting_lag' THEN 'info' WHEN 'partner_not_reported' THEN 'minor' ELSE 'major' END,
@@ -34,24 +56,16 @@ export function unmatchedExportsSql(s2: string, reported: string, s: MatcherSett
     jsonb_build_object('export', jsonb_build_object('country', e.country, 'id', e.export_id,
         'shippedOn', e.shipped_on, 'kg', e.mass_kg, 'valueUsdFob', e.value_usd, 'certificate', e.certificate_key,
         'exporter', e.exporter_name, 'importer', e.importer_name, 'transportRef', e.transport_ref),
-      'windowEnd', w.window_end, 'asOf', $10::date, 'partnerMissingMonths', rep.missing_months,
-      'reviewCandidates', rc.candidates)
-  FROM ${s2} s
-  JOIN exports e ON e.country = s.ec AND e.export_id = s.eid
-  CROSS JOIN LATERAL (SELECT (e.shipped_on + ${after}) AS window_end) w
+      'windowEnd', e.window_end, 'asOf', $10::date, 'partnerMissingMonths', rep.missing_months,
+      'reviewCandidates', e.candidates)
+  FROM u e
+  JOIN spans rep ON rep.c = e.destination_country AND rep.m0 = date_trunc('month', e.shipped_on)
+    AND rep.m1 = date_trunc('month', e.window_end)
   CROSS JOIN LATERAL (
-    SELECT array_agg(to_char(m, 'YYYY-MM') ORDER BY m) FILTER (WHERE r.period IS NULL) AS missing_months
-    FROM generate_series(date_trunc('month', e.shipped_on), date_trunc('month', w.window_end), interval '1 month') m
-    LEFT JOIN ${reported} r ON r.country = e.destination_country AND r.period = to_char(m, 'YYYY-MM')) rep
-  CROSS JOIN LATERAL (
-    SELECT CASE WHEN $10::date < w.window_end THEN 'awaiting_lag'
+    SELECT CASE WHEN $10::date < e.window_end THEN 'awaiting_lag'
                 WHEN rep.missing_months IS NOT NULL THEN 'partner_not_reported'
                 ELSE 'suspected_diversion' END AS sub) x
-  LEFT JOIN (
-    SELECT r.ec, r.eid, jsonb_agg(jsonb_build_object('importCountry', r.ic, 'importId', r.iid, 'score', r.score)
-      ORDER BY r.score DESC, r.ic, r.iid) AS candidates
-    FROM ${s2} r WHERE r.kind = 'review' GROUP BY r.ec, r.eid) rc ON rc.ec = s.ec AND rc.eid = s.eid
-  WHERE s.kind = 'unmatched_export' AND e.shipped_on >= $8::date`;
+`;
 }
 
 export function unmatchedImportsSql(s2: string): string {
