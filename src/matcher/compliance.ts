@@ -63,6 +63,13 @@ export async function recomputeCompliance(
   runSeq: number,
   scope: RunScope,
 ): Promise<number> {
+  // The run just wrote its results: without fresh statistics the planner takes the results tables for
+  // nearly empty after a first large run and joins them by nested loops (minutes instead of < 1 s).
+  await ctx.pool
+    .query(
+      'ANALYZE reconciliation_discrepancies, reconciliation_flows, reconciliation_cells, discrepancy_followups',
+    )
+    .catch(() => undefined);
   const states =
     scope.exporting || scope.importing
       ? [...new Set([scope.exporting, scope.importing].filter((x): x is string => x !== null))]
