@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Config } from '../config.js';
 import type { BatchRow } from '../db/queries/batches.js';
 import type { Logger } from '../logger.js';
+import { BatchRecords, loadBatch } from './batch-records.js';
 import type { PipelineContext } from './context.js';
 import type { PipelineDriver } from './driver.js';
 import { BullmqDriver } from './drivers/bullmq.js';
@@ -47,6 +48,7 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     chunkSize: o.config.chunkSize,
     validator: o.validator,
     store: o.store,
+    records: new BatchRecords((batchId) => loadBatch(o.pool, o.validator, batchId)),
     onBatchFinished: o.onBatchFinished ?? [],
     now: o.now ?? (() => new Date()),
   };

@@ -30,8 +30,9 @@ export interface BullmqDriverOptions {
 }
 
 /**
- * The pipeline on BullMQ: a prepare job per batch attempt, then a flow whose chunk children carry the
- * records and whose finalise parent runs when all are stored. Workers may run in any number of processes.
+ * The pipeline on BullMQ: a prepare job per batch attempt, then a flow whose chunk children carry a
+ * range of records (each process reads a batch's stored body once, `ctx.records`) and whose finalise
+ * parent runs when all are stored. Workers may run in any number of processes.
  */
 export class BullmqDriver implements PipelineDriver {
   readonly kind = 'bullmq' as const;
@@ -163,6 +164,7 @@ export class BullmqDriver implements PipelineDriver {
         schemaVersion: b.schema_version,
         acceptance: b.acceptance,
         chunkTotal: prepared.chunkTotal,
+        recordTotal: b.record_total,
       };
       await this.flows.add({
         name: 'finalise',

@@ -81,6 +81,7 @@ export class InlineDriver implements PipelineDriver {
         schemaVersion: prepared.batch.schema_version,
         acceptance: prepared.batch.acceptance,
         chunkTotal: prepared.chunkTotal,
+        recordTotal: prepared.batch.record_total,
       };
       for (const work of prepared.pending) {
         if (this.closed) return;

@@ -27,6 +27,7 @@ export async function finaliseBatch(ctx: PipelineContext, batchId: string): Prom
     counts,
     timings: { ...timings, ...(totalMs !== undefined ? { totalMs } : {}) },
   });
+  ctx.records.forget(batchId);
   if (finished) {
     ctx.logger.info({ batchId, stage: 'finalise', status, totals: counts.totals }, 'batch finished');
     await runFinishedHooks(ctx, finished);
@@ -48,6 +49,7 @@ export async function failBatch(
     timings: {},
     error,
   });
+  ctx.records.forget(batchId);
   if (finished) {
     ctx.logger.error({ batchId, error }, 'batch failed; replay it with `rmdx batches replay`');
     await runFinishedHooks(ctx, finished);

@@ -3,7 +3,6 @@ import { insertIssues } from '../../db/queries/batch-issues.js';
 import {
   finishBatch,
   getBatch,
-  getBatchPayload,
   setBatchPlan,
   setBatchStatus,
   type BatchCounts,
@@ -13,17 +12,19 @@ import { withTransaction } from '../../db/pool.js';
 import type { Issue } from '../../standard/issue.js';
 import type { PipelineContext } from '../context.js';
 import { PermanentPipelineError } from '../errors.js';
-import { chunkRanges, decodeStoredBody } from '../payload.js';
+import { chunkRanges } from '../payload.js';
 import { emptyTypeCounts, recordTypeOf, summarise } from './counts.js';
 
-/** One chunk of work: its records travel with it, so the body is parsed once per batch attempt. */
+/**
+ * One chunk of work: a range of the batch's records. Its records are not carried (through Redis):
+ * the process that runs it reads them from the stored body (`ctx.records`, once per batch).
+ */
 export interface ChunkWork {
   batchId: string;
   chunkIndex: number;
+  /** Records [start, end) of the batch. */
   start: number;
-  records: unknown[];
-  /** Batch-wide issues (duplicate keys) that fall in this chunk. */
-  batchIssues: Issue[];
+  end: number;
 }
 
 export interface PreparedBatch {
@@ -34,8 +35,10 @@ export interface PreparedBatch {
 }
 
 /**
- * Stage 1: read the stored body, run batch-wide checks, and plan chunks. An all-or-nothing batch is
- * validated whole here: any invalid record rejects it before anything is stored.
+ * Stage 1: plan the chunks of a batch (record_total, counted at intake, says how many records it
+ * has; each chunk checks it against the stored body). A partial batch needs nothing else here, so
+ * its chunks can start at once. An all-or-nothing batch is validated whole here, duplicate keys
+ * included: any invalid record rejects it before anything is stored.
  * Returns undefined when the batch is already final (a duplicate job) or was rejected.
  */
 export async function prepareBatch(
@@ -47,13 +50,10 @@ export async function prepareBatch(
   if (!batch) throw new PermanentPipelineError(`Batch ${batchId} does not exist`);
   if (['completed', 'completed_with_errors', 'rejected', 'failed'].includes(batch.status)) return undefined;
   await setBatchStatus(ctx.pool, batchId, 'validating', { started: true });
-  const body = await getBatchPayload(ctx.pool, batchId);
-  if (!body) throw new PermanentPipelineError(`Batch ${batchId} has no stored body`);
-  const { records } = decodeStoredBody(body, batch.content_encoding);
-  const duplicates = ctx.validator.findDuplicateKeys(records);
   const log = ctx.logger.child({ batchId, stage: 'prepare' });
 
   if (batch.acceptance === 'all-or-nothing') {
+    const { records, duplicates } = await ctx.records.get(batchId);
     const issues = [...duplicates];
     const recordCtx = { reportingCountry: batch.reporting_country, period: batch.period, now: ctx.now() };
     for (let i = 0; i < records.length; i++) {
@@ -72,35 +72,25 @@ export async function prepareBatch(
         if (finished)
           log.info({ errors: counts.totals?.errors }, 'all-or-nothing batch rejected: nothing stored');
       });
+      ctx.records.forget(batchId);
       const final = await getBatch(ctx.pool, batchId);
       if (final) await runFinishedHooks(ctx, final);
       return undefined;
     }
   }
 
-  const ranges = chunkRanges(records.length, ctx.chunkSize);
+  const ranges = chunkRanges(batch.record_total, ctx.chunkSize);
   await insertChunkPlan(ctx.pool, batchId, ranges);
   const chunks = await listChunks(ctx.pool, batchId);
   await setBatchPlan(ctx.pool, batchId, chunks.length, { prepareMs: Math.round(performance.now() - t0) });
-  const byChunk = new Map<number, Issue[]>();
-  for (const issue of duplicates) {
-    const c = Math.floor((issue.recordIndex ?? 0) / ctx.chunkSize);
-    byChunk.set(c, [...(byChunk.get(c) ?? []), issue]);
-  }
   const pending = chunks
     .filter((c) => c.status !== 'done')
-    .map((c) => ({
-      batchId,
-      chunkIndex: c.chunk_index,
-      start: c.record_start,
-      records: records.slice(c.record_start, c.record_end),
-      batchIssues: byChunk.get(c.chunk_index) ?? [],
-    }));
-  log.info({ records: records.length, chunks: chunks.length, pending: pending.length }, 'batch planned');
+    .map((c) => ({ batchId, chunkIndex: c.chunk_index, start: c.record_start, end: c.record_end }));
+  log.info({ records: batch.record_total, chunks: chunks.length, pending: pending.length }, 'batch planned');
   return { batch: (await getBatch(ctx.pool, batchId))!, chunkTotal: chunks.length, pending };
 }
 
-function rejectedCounts(records: unknown[], issues: Issue[]): BatchCounts {
+function rejectedCounts(records: readonly unknown[], issues: Issue[]): BatchCounts {
   const byType: NonNullable<BatchCounts['byType']> = {};
   const invalid = new Set(issues.filter((i) => i.severity === 'error').map((i) => i.recordIndex));
   records.forEach((r, i) => {

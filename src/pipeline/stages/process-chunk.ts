@@ -5,6 +5,7 @@ import { withTransaction } from '../../db/pool.js';
 import type { Issue } from '../../standard/issue.js';
 import { isRecordType } from '../../standard/record-types.js';
 import type { PipelineContext } from '../context.js';
+import { PermanentPipelineError } from '../errors.js';
 import type { PersistBatch, PersistItem } from '../ports.js';
 import { emptyTypeCounts, recordTypeOf } from './counts.js';
 import type { ChunkWork } from './prepare.js';
@@ -12,6 +13,8 @@ import type { ChunkWork } from './prepare.js';
 export interface ChunkBatchInfo extends PersistBatch {
   acceptance: 'partial' | 'all-or-nothing';
   chunkTotal: number;
+  /** The number of records the batch was accepted with (batches.record_total). */
+  recordTotal: number;
 }
 
 export interface ChunkResult {
@@ -29,28 +32,24 @@ export async function processChunk(
   batch: ChunkBatchInfo,
   work: ChunkWork,
 ): Promise<ChunkResult> {
+  const { records, batchIssues } = await chunkRecords(ctx, batch, work);
   const t0 = performance.now();
   // One context object per chunk: the validator derives what it implies once.
   const recordCtx = { reportingCountry: batch.country, period: batch.period, now: ctx.now() };
   const counts: ChunkCounts = {};
-  const issues: Issue[] = [...work.batchIssues];
-  const invalid = new Set(work.batchIssues.filter((i) => i.severity === 'error').map((i) => i.recordIndex));
-  for (let i = 0; i < work.records.length; i++) {
-    const found = ctx.validator.validateRecord(
-      batch.schemaVersion,
-      work.records[i],
-      work.start + i,
-      recordCtx,
-    );
+  const issues: Issue[] = [...batchIssues];
+  const invalid = new Set(batchIssues.filter((i) => i.severity === 'error').map((i) => i.recordIndex));
+  for (let i = 0; i < records.length; i++) {
+    const found = ctx.validator.validateRecord(batch.schemaVersion, records[i], work.start + i, recordCtx);
     for (const issue of found) {
       issues.push(issue);
       if (issue.severity === 'error') invalid.add(work.start + i);
     }
   }
   const items: PersistItem[] = [];
-  for (let i = 0; i < work.records.length; i++) {
+  for (let i = 0; i < records.length; i++) {
     const index = work.start + i;
-    const record = work.records[i] as Record<string, unknown>;
+    const record = records[i] as Record<string, unknown>;
     const type = recordTypeOf(record);
     const c = (counts[type] ??= emptyTypeCounts());
     c.received++;
@@ -82,7 +81,7 @@ export async function processChunk(
       validateMs: Math.round(validateMs),
       persistMs: Math.round(performance.now() - t1),
     });
-    progress = await addBatchProgress(client, batch.id, work.records.length);
+    progress = await addBatchProgress(client, batch.id, records.length);
     return false;
   });
   ctx.logger.info(
@@ -90,7 +89,7 @@ export async function processChunk(
       batchId: batch.id,
       chunk: work.chunkIndex,
       stage: 'chunk',
-      records: work.records.length,
+      records: records.length,
       skipped,
       chunkOf: `${work.chunkIndex + 1}/${batch.chunkTotal}`,
       ...(progress ? { recordsDone: progress.records_done, recordTotal: progress.record_total } : {}),
@@ -99,4 +98,28 @@ export async function processChunk(
     skipped ? 'chunk already stored' : 'chunk stored',
   );
   return { skipped, counts };
+}
+
+/**
+ * The chunk's records and the batch-wide issues (duplicate keys) that fall in it, from the batch's
+ * stored body (read once per process, `ctx.records`). A body that does not hold the number of records
+ * the batch was accepted with fails the batch: no record is left out unnoticed.
+ */
+async function chunkRecords(
+  ctx: PipelineContext,
+  batch: ChunkBatchInfo,
+  work: ChunkWork,
+): Promise<{ records: readonly unknown[]; batchIssues: Issue[] }> {
+  const loaded = await ctx.records.get(batch.id);
+  if (loaded.records.length !== batch.recordTotal) {
+    throw new PermanentPipelineError(
+      `Batch ${batch.id} was accepted with ${batch.recordTotal} records but its stored body holds ${loaded.records.length}`,
+    );
+  }
+  const inChunk = (i: Issue) =>
+    i.recordIndex !== null && i.recordIndex >= work.start && i.recordIndex < work.end;
+  return {
+    records: loaded.records.slice(work.start, work.end),
+    batchIssues: loaded.duplicates.filter(inChunk),
+  };
 }

@@ -6,6 +6,7 @@ import { loadRegistry } from '../../../src/standard/registry.js';
 import { batchDoc, mixedRecords, rng } from '../../fixtures/factory.js';
 import { testDatabase } from '../../helpers/db.js';
 import { bearer, testHub } from '../../helpers/hub.js';
+import { storedVersions } from '../records/versions.js';
 
 const db = await testDatabase();
 
@@ -67,5 +68,31 @@ describe('the inline driver (no Redis)', () => {
       expect(done.status).toBe('completed');
       expect(done.counts.totals).toMatchObject({ received: 600, stored: 600 });
     }
+  });
+
+  it('fails a batch whose stored body does not hold the records it was accepted with, storing none', async () => {
+    const registry = loadRegistry();
+    const doc = batchDoc('TZ', '2026-05', mixedRecords({ country: 'TZ', period: '2026-05', r: rng(6) }, 600));
+    const raw = Buffer.from(JSON.stringify(doc));
+    const { batch } = await acceptBatch(db.pool, {
+      principal: {
+        keyId: (await db.pool.query(`SELECT id FROM api_keys LIMIT 1`)).rows[0].id,
+        name: 'x',
+        role: 'secretariat',
+        country: null,
+      },
+      idempotencyKey: 'miscounted',
+      raw,
+      decoded: raw,
+      contentEncoding: null,
+      // Chunks are planned from the count taken at intake; a body with more records must not lose any.
+      envelope: { ...checkEnvelope(registry, doc), recordCount: 599 },
+    });
+    const hub = await testHub(db, { redis: false });
+    await hub.pipeline.enqueue(batch.id, 1);
+    const done = await hub.waitForBatch(batch.id);
+    expect(done.status).toBe('failed');
+    expect(done.error?.message).toMatch(/accepted with 599 records but its stored body holds 600/);
+    expect((await storedVersions(db.pool, batch.id)).n).toBe(0);
   });
 });
