@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 import { batchDoc, mixedRecords, rng } from '../../fixtures/factory.js';
 import { testDatabase } from '../../helpers/db.js';
@@ -51,7 +51,8 @@ describe('a worker killed with SIGKILL mid-batch', () => {
       RMDX_WORKER_CONCURRENCY: '2',
     };
     const workers: RunningProcess[] = [];
-    afterAll(async () => {
+    // Hooks registered inside a test run when it ends (afterAll there never ran: the worker outlived it).
+    onTestFinished(async () => {
       await Promise.all(workers.map((w) => w.kill('SIGKILL')));
     });
 
@@ -143,7 +144,7 @@ describe('Redis stopped while batches are posted', () => {
     expect(readyWhileDown.statusCode).toBe(503);
 
     const again = await spawnRedis(redis.port);
-    afterAll(() => again.stop());
+    onTestFinished(() => again.stop());
     for (const id of ids) {
       const done = await hub.waitForBatch(id, 90_000);
       expect(done.status).toBe('completed');
