@@ -117,7 +117,7 @@ async function navTo(label: RegExp) {
 describe('the console in a browser', () => {
   it('signs in with an API key, refusing a wrong one', async () => {
     await page.goto(`${base}/console`);
-    expect(await heading()).toBe('Sign in');
+    await expect.poll(heading).toBe('Sign in');
     await audit('01-sign-in');
     // Keyboard: the first Tab reaches the skip link.
     await page.keyboard.press('Tab');
@@ -130,7 +130,7 @@ describe('the console in a browser', () => {
     await page.getByLabel('API key').fill(demo.secretariatKey);
     await page.getByLabel('API key').press('Enter');
     await page.waitForURL(/\/console\/completeness$/);
-    expect(await heading()).toBe('Reporting completeness');
+    await expect.poll(heading).toBe('Reporting completeness');
     // The session is an httpOnly cookie: the page's script cannot read it.
     expect(await page.evaluate('document.cookie')).not.toMatch(/rmdx_session/);
     const cookies = await context.cookies();
@@ -141,8 +141,9 @@ describe('the console in a browser', () => {
   });
 
   it('shows completeness for the 12 states × 12 months; a cell opens its batches', async () => {
+    // The heading shows before the figures arrive: wait for the table.
     const rows = page.locator('table.completeness tbody tr');
-    expect(await rows.count()).toBe(12);
+    await expect.poll(() => rows.count()).toBe(12);
     expect(await page.locator('table.completeness thead th').count()).toBe(13);
     expect(await page.locator('td.cell-complete').count()).toBeGreaterThan(40);
     expect(await page.locator('td.cell-withErrors').count()).toBeGreaterThanOrEqual(2);
@@ -151,24 +152,26 @@ describe('the console in a browser', () => {
     await audit('02-completeness');
     await page.locator('td.cell-withErrors a').first().click();
     await page.waitForURL(/\/console\/batches\?country=[A-Z]{2}&period=\d{4}-\d{2}$/);
-    expect(await heading()).toBe('Batches');
-    expect(await page.locator('main table tbody tr').count()).toBe(1);
+    await expect.poll(heading).toBe('Batches');
+    await expect.poll(() => page.locator('main table tbody tr').count()).toBe(1);
   });
 
   it('switches to French, remembers it across a reload, and back', async () => {
     await page.getByRole('button', { name: 'Français' }).click();
-    expect(await heading()).toBe('Lots de données');
-    expect(await page.evaluate('document.documentElement.lang')).toBe('fr');
+    await expect.poll(heading).toBe('Lots de données');
+    await expect.poll(() => page.evaluate('document.documentElement.lang')).toBe('fr');
     await page.reload();
     await page.waitForSelector('main h1');
-    expect(await heading()).toBe('Lots de données');
-    expect(await page.getByRole('button', { name: 'Français' }).getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(heading).toBe('Lots de données');
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Français' }).getAttribute('aria-pressed'))
+      .toBe('true');
     await audit('03-batches-fr');
     await navTo(/Complétude/);
-    expect(await heading()).toBe('Complétude des déclarations');
+    await expect.poll(heading).toBe('Complétude des déclarations');
     await audit('04-completeness-fr');
     await page.getByRole('button', { name: 'English' }).click();
-    expect(await heading()).toBe('Reporting completeness');
+    await expect.poll(heading).toBe('Reporting completeness');
   });
 
   it('lists batches with filters, opens one with counts, timings, progress and issues, and downloads its CSV', async () => {
@@ -182,8 +185,8 @@ describe('the console in a browser', () => {
     await audit('05-batches');
     await page.locator('main table tbody tr a').first().click();
     await page.waitForURL(/\/console\/batches\/[0-9a-f-]{36}$/);
-    expect(await heading()).toMatch(/^Batch (TZ|UG) /);
-    expect(await page.locator('progress').getAttribute('value')).toBe('100');
+    await expect.poll(heading).toMatch(/^Batch (TZ|UG) /);
+    await expect.poll(() => page.locator('progress').getAttribute('value')).toBe('100');
     await page.waitForSelector('section[aria-labelledby="issues-h"] table tbody tr');
     expect(await page.locator('section[aria-labelledby="issues-h"] table tbody tr').count()).toBeGreaterThan(
       0,
@@ -202,7 +205,7 @@ describe('the console in a browser', () => {
 
   it('shows connectors with their health, last run, cursor and rows, and runs one now', async () => {
     await navTo(/^Connectors$/);
-    expect(await heading()).toBe('Connectors');
+    await expect.poll(heading).toBe('Connectors');
     await page.waitForFunction(noSpinner);
     const row = page.locator('main table tbody tr', { hasText: 'CEEC monthly export files' });
     expect(await row.count()).toBe(1);
@@ -216,12 +219,12 @@ describe('the console in a browser', () => {
 
   it('draws corridor flows as a chart with the figures as a table', async () => {
     await navTo(/^Reconciliation$/);
-    expect(await heading()).toBe('Reconciliation');
+    await expect.poll(heading).toBe('Reconciliation');
     await page.waitForSelector('figure.chart canvas');
     const label = await page.locator('figure.chart canvas').getAttribute('aria-label');
     expect(label).toMatch(/Corridor flows per month, [A-Z]{2} to [A-Z]{2}/);
     await page.getByText('Show the figures as a table').click();
-    expect(await page.locator('figure.chart table tbody tr').count()).toBe(12);
+    await expect.poll(() => page.locator('figure.chart table tbody tr').count()).toBe(12);
     await page.getByLabel('Exporting state').selectOption('CD');
     await page.getByLabel('Importing state').selectOption('RW');
     await page.getByLabel('Mineral').selectOption('cassiterite');
@@ -235,7 +238,7 @@ describe('the console in a browser', () => {
 
   it('lists discrepancies, opens one side by side and changes its status', async () => {
     await navTo(/^Discrepancies$/);
-    expect(await heading()).toBe('Discrepancies');
+    await expect.poll(heading).toBe('Discrepancies');
     await page.waitForFunction(noSpinner);
     expect(await page.locator('main table tbody tr').count()).toBeGreaterThan(20);
     await audit('09-discrepancies');
@@ -246,10 +249,10 @@ describe('the console in a browser', () => {
     await page.waitForFunction(noSpinner);
     await page.locator('main table tbody tr a').first().click();
     await page.waitForURL(/\/console\/discrepancies\/[^/]+$/);
-    expect(await heading()).toMatch(/^Discrepancy /);
-    expect(await page.locator('table.side-by-side').count()).toBe(1);
-    expect(await page.locator('table.side-by-side thead th').count()).toBeGreaterThanOrEqual(3);
-    expect(await page.locator('.link-explanation').count()).toBeGreaterThanOrEqual(1);
+    await expect.poll(heading).toMatch(/^Discrepancy /);
+    await expect.poll(() => page.locator('table.side-by-side').count()).toBe(1);
+    await expect.poll(() => page.locator('table.side-by-side thead th').count()).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => page.locator('.link-explanation').count()).toBeGreaterThanOrEqual(1);
     await audit('10-discrepancy');
     await page.getByLabel('New status').selectOption('explained');
     await page
@@ -258,13 +261,13 @@ describe('the console in a browser', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved.' }).count()).toBe(1);
     await expect.poll(() => page.locator('.page-head .badge').allTextContents()).toContain('explained');
-    expect(await page.locator('ol.comments li').last().textContent()).toMatch(/Timing lag/);
+    await expect.poll(() => page.locator('ol.comments li').last().textContent()).toMatch(/Timing lag/);
     await screenshot(page, '11-discrepancy-explained');
   });
 
   it('shows compliance per state and month', async () => {
     await navTo(/^Compliance$/);
-    expect(await heading()).toBe('Compliance');
+    await expect.poll(heading).toBe('Compliance');
     await page.waitForFunction(noSpinner);
     expect(await page.locator('main table tbody tr').count()).toBeGreaterThanOrEqual(5);
     expect(await page.locator('main table tbody .badge').count()).toBeGreaterThanOrEqual(5);
@@ -273,7 +276,7 @@ describe('the console in a browser', () => {
 
   it('maps the mine sites on Natural Earth outlines, with a table, and traces a lot', async () => {
     await navTo(/^Mine sites$/);
-    expect(await heading()).toBe('Mine sites');
+    await expect.poll(heading).toBe('Mine sites');
     await page.waitForFunction(noSpinner);
     // The outlines are there whatever the records API says.
     expect(await page.locator('figure.map svg path.member').count()).toBe(12);
@@ -300,10 +303,10 @@ describe('the console in a browser', () => {
     expect(await p.locator('main h1').textContent()).toMatch(/Statistiques du commerce/);
     expect(await p.locator('#methodology h2').textContent()).toBe('Méthodologie');
     await p.getByRole('button', { name: 'English' }).click();
-    expect(await p.locator('main h1').textContent()).toBe(
-      'Mineral trade statistics of the ICGLR member states',
-    );
-    expect(await p.locator('main table tbody tr').count()).toBeGreaterThan(10);
+    await expect
+      .poll(() => p.locator('main h1').textContent())
+      .toBe('Mineral trade statistics of the ICGLR member states');
+    await expect.poll(() => p.locator('main table tbody tr').count()).toBeGreaterThan(10);
     const swap = page;
     page = p;
     try {
