@@ -48,7 +48,8 @@ export interface PeriodRules {
 export function periodOf(record: MappedRecord, origin: RowOrigin, rules: PeriodRules): string {
   const field = isRecordType(record.recordType) ? eventDateFields[record.recordType] : undefined;
   if (field) {
-    const m = PERIOD.exec(String(record[field] ?? ''));
+    const value = record[field];
+    const m = typeof value === 'string' ? PERIOD.exec(value) : null;
     if (m) return `${m[1]}-${m[2]}`;
   }
   return (

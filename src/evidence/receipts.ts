@@ -198,7 +198,7 @@ export interface VerifyResult {
 export function verifyReceipt(receipt: unknown, jwks: { keys: unknown[] }): VerifyResult {
   if (!receipt || typeof receipt !== 'object') return { ok: false, reason: 'not a receipt object' };
   const r = receipt as Partial<SignedReceipt>;
-  if (r.alg !== 'EdDSA') return { ok: false, reason: `unsupported alg ${String(r.alg)}` };
+  if (r.alg !== 'EdDSA') return { ok: false, reason: `unsupported alg ${JSON.stringify(r.alg) ?? 'none'}` };
   if (
     typeof r.kid !== 'string' ||
     typeof r.signature !== 'string' ||

@@ -141,6 +141,27 @@ describe('submitting a batch', () => {
     expect(unknown.statusCode).toBe(422);
     expect(unknown.json().code).toBe('RMDX_ERR_UNKNOWN_SCHEMA_VERSION');
   });
+
+  it('answers envelope members of the wrong JSON type with a 4xx, objects that String() cannot print included', async () => {
+    // Found by the fuzz test: String({ toString: false }) throws.
+    for (const [i, member] of [
+      { toString: false },
+      { valueOf: 1, toString: [] },
+      [1, 2],
+      7,
+      true,
+    ].entries()) {
+      for (const field of ['reportingCountry', 'period']) {
+        const doc = { schemaVersion: '1.0.0', reportingCountry: 'RW', period: '2026-03', records: [] };
+        const res = await post(keys.RW, { ...doc, [field]: member }, `odd-${field}-${i}`);
+        expect(res.statusCode, `${field} = ${JSON.stringify(member)}: ${res.body}`).toBeGreaterThanOrEqual(
+          400,
+        );
+        expect(res.statusCode).toBeLessThan(500);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      }
+    }
+  });
 });
 
 describe('acceptance policy', () => {
