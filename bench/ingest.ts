@@ -20,6 +20,7 @@ import pgCopy from 'pg-copy-streams';
 
 import { createApiKey } from '../src/auth/keys.js';
 import { normaliseRecord } from '../src/records/normalise/normalise-record.js';
+import { tableColumns } from '../src/records/persist-sql.js';
 import { tableSpecs } from '../src/records/table-specs.js';
 import { isRecordType, type RecordType } from '../src/standard/record-types.js';
 import { batchDoc, mixedRecords, rng } from '../test/fixtures/factory.js';
@@ -50,18 +51,7 @@ function pgArray(values: unknown): string | null {
 async function copyBaseline(env: BenchEnv, records: Record<string, unknown>[]): Promise<number> {
   const byType = new Map<RecordType, string[][]>();
   const batchId = randomUUID();
-  const columnsOf = (t: RecordType) => [
-    'country',
-    ...Object.keys(tableSpecs[t].columns),
-    'batch_id',
-    'batch_seq',
-    'record_index',
-    'period',
-    'schema_version',
-    'version',
-    'is_void',
-    'received',
-  ];
+  const columnsOf = tableColumns;
   records.forEach((r, i) => {
     const t = r.recordType;
     if (!isRecordType(t)) return;

@@ -46,6 +46,7 @@ import { parseJsonText } from '../src/api/plugins/json-body.js';
 import { precompiled } from '../src/standard/generated/validators.js';
 import { loadRegistry } from '../src/standard/registry.js';
 import { validateDocument } from '../src/standard/validate.js';
+import { processCpuMs } from './lib/cpu.js';
 import { generateBatch } from './lib/generate.js';
 
 const { values: args } = parseArgs({
@@ -83,19 +84,6 @@ async function timed(fn: () => unknown | Promise<unknown>): Promise<Timing> {
   const t = performance.now();
   await fn();
   return { ms: performance.now() - t, cpuMs: cpuNow() - c };
-}
-
-const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
-
-/** CPU time (user + system) a live process has used so far, in ms, from /proc (Linux); else undefined. */
-function procCpuMs(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
-  } catch {
-    return undefined;
-  }
 }
 
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
@@ -290,9 +278,9 @@ async function main() {
     try {
       await post(server.port, Buffer.from(JSON.stringify({ recordType: 'lot' }))); // first request
       for (let r = 0; r < RUNS; r++) {
-        const before = procCpuMs(server.pid);
+        const before = processCpuMs(server.pid);
         const res = await post(server.port, bytes);
-        const after = procCpuMs(server.pid);
+        const after = processCpuMs(server.pid);
         http.push({
           ms: res.ms,
           cpuMs: before !== undefined && after !== undefined ? after - before : undefined,

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 
 import type pg from 'pg';
@@ -12,7 +14,8 @@ export interface CpuMeter {
   read(): Promise<{ hub: number; postgres: number }>;
 }
 
-const TICKS_PER_SECOND = 100;
+const TICKS_PER_SECOND =
+  Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
 
 interface Stat {
   ppid: number;
@@ -21,16 +24,28 @@ interface Stat {
   children: number;
 }
 
+function parseStat(text: string): Stat {
+  // Fields after "(comm) ": state ppid … utime(14) stime(15) cutime(16) cstime(17), 1-based.
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return {
+    ppid: Number(f[1]),
+    own: Number(f[11]) + Number(f[12]),
+    children: Number(f[13]) + Number(f[14]),
+  };
+}
+
 async function statOf(pid: number): Promise<Stat | undefined> {
   try {
-    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // Fields after "(comm) ": state ppid … utime(14) stime(15) cutime(16) cstime(17), 1-based.
-    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return {
-      ppid: Number(f[1]),
-      own: Number(f[11]) + Number(f[12]),
-      children: Number(f[13]) + Number(f[14]),
-    };
+    return parseStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time (user + system) a live process has used so far, in ms; undefined without /proc. */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    return (parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).own * 1000) / TICKS_PER_SECOND;
   } catch {
     return undefined;
   }

@@ -109,15 +109,8 @@ export async function createRun(db: pg.Pool | PoolClient, n: NewRun): Promise<Ru
           : 'system',
     subject: runSubject(run.id),
     data: {
-      runId: run.id,
-      seq: run.seq,
-      status: run.status,
-      trigger: run.trigger,
+      ...auditedRun(run),
       requestedBy: run.requested_by,
-      periodFrom: run.period_from,
-      periodTo: run.period_to,
-      exportingCountry: run.exporting_country,
-      importingCountry: run.importing_country,
       asOf: run.as_of,
       ...(run.trigger === 'batch' && {
         afterBatches: batches.slice(0, auditedBatchesMax),
@@ -126,6 +119,20 @@ export async function createRun(db: pg.Pool | PoolClient, n: NewRun): Promise<Ru
     },
   });
   return run;
+}
+
+/** What the audit entries of a run say of it: which run, its state and its scope. */
+function auditedRun(run: RunRow) {
+  return {
+    runId: run.id,
+    seq: run.seq,
+    status: run.status,
+    trigger: run.trigger,
+    periodFrom: run.period_from,
+    periodTo: run.period_to,
+    exportingCountry: run.exporting_country,
+    importingCountry: run.importing_country,
+  };
 }
 
 function isPool(db: pg.Pool | PoolClient): db is pg.Pool {
@@ -219,15 +226,8 @@ export async function finishRun(
       actor: 'system',
       subject: runSubject(run.id),
       data: {
-        runId: run.id,
-        seq: run.seq,
-        status: run.status,
-        trigger: run.trigger,
+        ...auditedRun(run),
         attempts: run.attempts,
-        periodFrom: run.period_from,
-        periodTo: run.period_to,
-        exportingCountry: run.exporting_country,
-        importingCountry: run.importing_country,
         ...(end.status === 'completed'
           ? {
               counts: run.counts,

@@ -123,17 +123,8 @@ export function applySql(recordType: RecordType): string {
       's.is_void',
       's.received',
     ].join(', ');
-  const updates = [
-    ...columns.filter((c) => c !== spec.keyColumn),
-    'batch_id',
-    'batch_seq',
-    'record_index',
-    'period',
-    'schema_version',
-    'version',
-    'is_void',
-    'received',
-  ]
+  const updates = tableColumns(recordType)
+    .filter((c) => c !== 'country' && c !== spec.keyColumn)
     .map((c) => `${q(c)} = EXCLUDED.${q(c)}`)
     .concat(['updated_at = now()'])
     .join(',\n      ');

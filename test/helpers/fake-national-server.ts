@@ -13,6 +13,13 @@ import type { AddressInfo } from 'node:net';
 
 export type Resource = 'sites' | 'lots' | 'exports';
 
+/** The streams a connector reads from this server, one per resource, in dependency order. */
+export const fakeServerStreams = [
+  { name: 'sites', path: 'sites' },
+  { name: 'lots', path: 'lots' },
+  { name: 'exports', path: 'exports' },
+];
+
 export interface FakeItem {
   id: number;
   updated_at: string;

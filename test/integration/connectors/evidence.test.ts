@@ -10,7 +10,7 @@ import { executeRun, type RunnerDeps } from '../../../src/connectors/runner.js';
 import { verifyAuditChain } from '../../../src/evidence/audit.js';
 import { listAudit } from '../../../src/evidence/audit.js';
 import { testDatabase } from '../../helpers/db.js';
-import { seedData, startFakeNationalServer } from '../../helpers/fake-national-server.js';
+import { seedData, startFakeNationalServer, fakeServerStreams } from '../../helpers/fake-national-server.js';
 import { bearer, connectorTestHub } from './hub.js';
 
 const db = await testDatabase();
@@ -28,11 +28,7 @@ async function connector(name: string) {
       mapping: 'json-api-rmd@1.0.0',
       config: {
         baseUrl: national.apiUrl,
-        streams: [
-          { name: 'sites', path: 'sites' },
-          { name: 'lots', path: 'lots' },
-          { name: 'exports', path: 'exports' },
-        ],
+        streams: fakeServerStreams,
         pagination: { style: 'keyset', limit: 10 },
       },
     },

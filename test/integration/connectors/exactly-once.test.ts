@@ -29,6 +29,7 @@ import {
   startFakeNationalServer,
   type FakeItem,
   type Resource,
+  fakeServerStreams,
 } from '../../helpers/fake-national-server.js';
 import { startHubProcess, waitFor, type RunningProcess } from '../../helpers/processes.js';
 import { freePort } from '../../helpers/services.js';
@@ -111,11 +112,7 @@ describe('a connector killed at random points of many runs stores every source r
         mapping: 'json-api-rmd@1.0.0',
         config: {
           baseUrl: national.apiUrl,
-          streams: [
-            { name: 'sites', path: 'sites' },
-            { name: 'lots', path: 'lots' },
-            { name: 'exports', path: 'exports' },
-          ],
+          streams: fakeServerStreams,
           pagination: { style: 'keyset', limit: 10 },
           // Every run re-reads the last hour: many rows are read again and again.
           cursor: { lookbackSeconds: 3600 },

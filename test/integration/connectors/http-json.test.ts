@@ -9,7 +9,11 @@ import {
   type HttpJsonConfig,
 } from '../../../src/connectors/index.js';
 import { createLogger } from '../../../src/logger.js';
-import { startFakeNationalServer, type FakeNationalServer } from '../../helpers/fake-national-server.js';
+import {
+  startFakeNationalServer,
+  type FakeNationalServer,
+  fakeServerStreams,
+} from '../../helpers/fake-national-server.js';
 import { issueLines, validateMapped } from './standard.js';
 
 const logger = createLogger('silent');
@@ -22,11 +26,7 @@ afterEach(async () => {
 
 const config = (srv: FakeNationalServer, over: Partial<HttpJsonConfig> = {}): HttpJsonConfig => ({
   baseUrl: srv.apiUrl,
-  streams: [
-    { name: 'sites', path: 'sites' },
-    { name: 'lots', path: 'lots' },
-    { name: 'exports', path: 'exports' },
-  ],
+  streams: fakeServerStreams,
   pagination: { style: 'keyset', limit: 10 },
   cursor: { lookbackSeconds: 600 },
   timeoutMs: 2000,

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { getRun } from '../../../src/connectors/store.js';
 import { testDatabase } from '../../helpers/db.js';
-import { seedData, startFakeNationalServer } from '../../helpers/fake-national-server.js';
+import { seedData, startFakeNationalServer, fakeServerStreams } from '../../helpers/fake-national-server.js';
 import { waitFor } from '../../helpers/processes.js';
 import { bearer, connectorTestHub, waitForConnectorBatches } from './hub.js';
 
@@ -32,11 +32,7 @@ const count = async (sql: string, params: unknown[] = []) =>
 
 const config = (over: object = {}) => ({
   baseUrl: national.apiUrl,
-  streams: [
-    { name: 'sites', path: 'sites' },
-    { name: 'lots', path: 'lots' },
-    { name: 'exports', path: 'exports' },
-  ],
+  streams: fakeServerStreams,
   pagination: { style: 'keyset', limit: 10 },
   cursor: { lookbackSeconds: 600 },
   auth: { type: 'bearer' },
