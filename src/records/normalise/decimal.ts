@@ -58,8 +58,15 @@ export function decimalText(a: Decimal): string {
   return negative ? `-${body}` : body;
 }
 
+/** -1, 0 or 1 as a is less than, equal to or greater than b, exactly (whatever their scale). */
+export function compareDecimals(a: Decimal, b: Decimal): -1 | 0 | 1 {
+  const scale = Math.max(a.scale, b.scale);
+  const x = a.digits * 10n ** BigInt(scale - a.scale);
+  const y = b.digits * 10n ** BigInt(scale - b.scale);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /** Whether two decimals are the same number (whatever their scale). */
 export function decimalEquals(a: Decimal, b: Decimal): boolean {
-  const scale = Math.max(a.scale, b.scale);
-  return a.digits * 10n ** BigInt(scale - a.scale) === b.digits * 10n ** BigInt(scale - b.scale);
+  return compareDecimals(a, b) === 0;
 }
