@@ -89,10 +89,14 @@ async function timed(fn: () => unknown | Promise<unknown>): Promise<Timing> {
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 /** Runs the CLI as a user does; resolves with its wall and CPU time, exit code and report. */
-function spawnCli(entry: string, file: string): Promise<Timing & { code: number | null; report: string }> {
+function spawnCli(
+  entry: string,
+  file: string,
+  extra: string[] = [],
+): Promise<Timing & { code: number | null; report: string }> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const cli = [entry, 'validate', file, '--format', 'json'];
+    const cli = [entry, 'validate', file, '--format', 'json', ...extra];
     const [cmd, argv] = timeBin
       ? [timeBin, ['-f', 'RMDX_BENCH_CPU %U %S', process.execPath, ...cli]]
       : [process.execPath, cli];
@@ -250,11 +254,11 @@ async function main() {
     const fullRuns = [await timed(() => full(doc)), await timed(() => full(doc))];
 
     // (b) the CLI as a process (from source, and built), and the same path in this process.
-    const runCli = async (entry: string) => {
+    const runCli = async (entry: string, extra: string[] = []) => {
       const runs: Timing[] = [];
       let last = { code: null as number | null, report: '' };
       for (let r = 0; r < RUNS; r++) {
-        const run = await spawnCli(entry, file);
+        const run = await spawnCli(entry, file, extra);
         runs.push(run);
         last = run;
       }
@@ -264,7 +268,12 @@ async function main() {
     const cliSummary = JSON.parse(cliRun.report) as { valid: boolean; totals: Record<string, number> };
     console.log('  building the CLI with tsc for the built-CLI figure …');
     const builtEntry = buildCli(dir);
-    const built = builtEntry ? (await runCli(builtEntry)).runs : undefined;
+    const builtRun = builtEntry ? await runCli(builtEntry) : undefined;
+    const built = builtRun?.runs;
+    const builtThreads = builtEntry ? await runCli(builtEntry, ['--threads', '2']) : undefined;
+    if (builtThreads && builtThreads.report !== builtRun!.report) {
+      throw new Error('rmdx validate --threads 2 reported otherwise than one thread');
+    }
     const inProcess: Timing[] = [];
     for (let r = 0; r < RUNS; r++) {
       inProcess.push(await timed(() => validateDocument(registry, parseJsonText(readFileSync(file)))));
@@ -332,6 +341,7 @@ async function main() {
     line("(a') batch.schema.json on the whole document", fullRuns);
     line('(b)  CLI: node bin/rmdx.js validate (tsx)', cliRun.runs, 0.5);
     if (built) line('     CLI built with tsc (as installed)', built, 0.5);
+    if (builtThreads) line('     the same with --threads 2', builtThreads.runs, 0.5);
     line('     CLI code path in-process (read+parse+check)', inProcess);
     line('(c)  POST /v1/validate over HTTP', http, 0.3);
     console.log('');
@@ -342,6 +352,7 @@ async function main() {
     const list = (ts: Timing[] | undefined) => (ts ?? []).map((t) => Math.round(t.ms)).join(', ');
     console.log(
       `wall runs (ms): baseline ${list(baseline)}; CLI ${list(cliRun.runs)}; built CLI ${list(built)}; ` +
+        `--threads 2 ${list(builtThreads?.runs)}; ` +
         `in-process ${list(inProcess)}; HTTP ${list(http)}`,
     );
   } finally {

@@ -3,15 +3,22 @@ import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 
 import type { SchemaRegistry } from '../standard/registry.js';
-import { Validation, type ValidateOptions, type ValidationReport } from '../standard/validate.js';
+import {
+  type CheckedRecords,
+  checkRecords,
+  Validation,
+  type ValidateOptions,
+  type ValidationReport,
+} from '../standard/validate.js';
 import { findSplit, notPlain } from './split-batch.js';
 import type { WorkerReply } from './validate-worker.js';
 
 /**
  * `rmdx validate` on a large batch file with two threads: the file is read once into shared memory,
  * cut in two at a record boundary (split-batch.ts); a worker thread parses and checks the second part
- * while this thread parses and checks the first, then the worker's results are added to the report
- * in record order (`Validation.addChecked`), so the report is the one the single-threaded path gives:
+ * while this thread parses and checks the first (`checkRecords`, without waiting for the worker), then
+ * both results are added to the report in record order (`Validation.addChecked`), so the report is the
+ * one the single-threaded path gives:
  * the same issues in the same order, the same grouping, the same duplicate keys and counts.
  *
  * Returns undefined, having checked nothing, when the file is not a candidate: its text is not plain
@@ -97,6 +104,7 @@ export async function validateFileInParallel(
     // The envelope, then the first records, while the worker parses the rest.
     let doc: Record<string, unknown>;
     let first: unknown[];
+    let firstChecked: CheckedRecords;
     let told: { version: string; semantic: Validation['semanticOptions'] };
     try {
       const head = bytes.toString('utf8', split.start, split.recordsOpen);
@@ -111,6 +119,9 @@ export async function validateFileInParallel(
       const firstText = bytes.toString('utf8', split.recordsOpen, split.cut);
       if (notPlain.test(firstText)) return undefined;
       first = JSON.parse(`${firstText}]`) as unknown[];
+      // Checked now, in the batch's context, while the worker parses: the report's order, duplicate
+      // keys and counts are decided afterwards, once the worker's part is known.
+      firstChecked = checkRecords(registry.get(told.version), first, semantic, opts.now);
     } catch {
       return undefined;
     }
@@ -129,7 +140,7 @@ export async function validateFileInParallel(
     ) {
       return undefined;
     }
-    v.step(firstCount);
+    v.addChecked(firstChecked);
     const checked = await next();
     if (checked.type !== 'checked' || checked.checked.count !== parsed.count) return undefined;
     v.addChecked(checked.checked);
