@@ -10,6 +10,8 @@ import { storedVersions } from '../records/versions.js';
 const db = await testDatabase();
 const hub = await testHub(db);
 const { app, keys } = hub;
+// The same hub with small body limits (RMDX_BODY_LIMIT_MB, RMDX_DECODED_BODY_LIMIT_MB), to test the 413s.
+const small = await testHub(db, { config: { bodyLimitBytes: 64 * 1024, decodedBodyLimitBytes: 256 * 1024 } });
 
 function post(key: string, body: unknown, idem: string, headers: Record<string, string> = {}) {
   return app.inject({
@@ -161,6 +163,47 @@ describe('submitting a batch', () => {
         expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       }
     }
+  });
+
+  it('refuses a body over the limit, or gzip that decodes past it, with 413 and stores nothing', async () => {
+    const send = (body: Buffer, idem: string, headers: Record<string, string> = {}) =>
+      small.app.inject({
+        method: 'POST',
+        url: '/v1/batches',
+        headers: {
+          ...bearer(small.keys.RW),
+          'idempotency-key': idem,
+          'content-type': 'application/json',
+          ...headers,
+        },
+        payload: body,
+      });
+    const batchesNamed = async (idem: string) =>
+      (await db.pool.query('SELECT count(*)::int AS n FROM batches WHERE idempotency_key = $1', [idem]))
+        .rows[0].n;
+    const big = Buffer.from(
+      JSON.stringify(batchDoc('RW', '2026-10', mixedRecords(ctx('RW', '2026-10', 3), 1000))),
+    );
+    expect(big.length).toBeGreaterThan(256 * 1024);
+
+    const plain = await send(big, 'too-big-plain');
+    expect(plain.statusCode).toBe(413);
+    expect(plain.json()).toMatchObject({ code: 'RMDX_ERR_BODY_TOO_LARGE' });
+    const gz = gzipSync(big);
+    expect(gz.length).toBeLessThan(64 * 1024);
+    const inflated = await send(gz, 'too-big-gzip', { 'content-encoding': 'gzip' });
+    expect(inflated.statusCode).toBe(413);
+    expect(inflated.json()).toMatchObject({ code: 'RMDX_ERR_BODY_TOO_LARGE' });
+    expect(await batchesNamed('too-big-plain')).toBe(0);
+    expect(await batchesNamed('too-big-gzip')).toBe(0);
+
+    // Under both limits, the same hub takes it.
+    const fits = Buffer.from(
+      JSON.stringify(batchDoc('RW', '2026-10', mixedRecords(ctx('RW', '2026-10', 3), 20))),
+    );
+    const ok = await send(fits, 'fits');
+    expect(ok.statusCode).toBe(202);
+    expect((await small.waitForBatch(ok.json().batchId)).status).toBe('completed');
   });
 });
 
