@@ -1,34 +1,20 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
 import { ensureBootstrapKey } from '../../../src/auth/keys.js';
 import { verifyAuditChain } from '../../../src/evidence/audit.js';
+import { runRmdx } from '../../helpers/cli.js';
 import { testDatabase } from '../../helpers/db.js';
 import { bearer, testHub } from '../../helpers/hub.js';
 
 const db = await testDatabase();
 const hub = await testHub(db, { redis: false });
 const { app, keys } = hub;
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-function rmdx(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/rmdx.js', ...args], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const rmdx = (args: string[]) => runRmdx(args, { DATABASE_URL: db.url });
 
 describe('API keys', () => {
   it('lets the secretariat issue a submitter key, shown once, that works at once and stops working when revoked', async () => {
