@@ -9,8 +9,15 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `rmdx …` (bin/rmdx.js, from source) as its own process with the given environment added. */
-export function runRmdx(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+/**
+ * Runs `rmdx …` (bin/rmdx.js, from source) as a user runs it: its own process, the given environment
+ * added (a variable given as undefined is left out), `input` on its standard input.
+ */
+export function runRmdx(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  input?: string,
+): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['bin/rmdx.js', ...args], {
       cwd: root,
@@ -20,6 +27,7 @@ export function runRmdx(args: string[], env: Record<string, string | undefined> 
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(input);
   });
 }

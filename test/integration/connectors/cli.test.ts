@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { runRmdx } from '../../helpers/cli.js';
 import { testDatabase } from '../../helpers/db.js';
 import { startFakeNationalServer } from '../../helpers/fake-national-server.js';
 import { testSecretKey } from './hub.js';
@@ -20,36 +20,19 @@ afterAll(async () => {
 });
 const fixtures = path.join(repo, 'connectors/fr-csv-rmd/fixtures');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** `rmdx …` from the sources, as a real process on this file's database, without Redis. */
-function rmdx(args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
+const rmdx = (args: string[], input?: string) =>
+  runRmdx(
+    args,
+    {
       DATABASE_URL: db.url,
       RMDX_CONNECTOR_SECRET_KEY: testSecretKey,
       RMDX_DATA_DIR: tmp,
       LOG_LEVEL: 'warn',
-    };
-    delete env.REDIS_URL;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      cwd: repo,
-      env,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    if (input !== undefined) child.stdin.end(input);
-    else child.stdin.end();
-  });
-}
+      REDIS_URL: undefined,
+    },
+    input,
+  );
 
 const count = async (sql: string) => Number((await db.pool.query<{ n: string }>(sql)).rows[0]!.n);
 const stored = async () => ({

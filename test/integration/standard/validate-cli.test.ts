@@ -1,46 +1,25 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { type CliRun, runRmdx } from '../../helpers/cli.js';
 import { type Annotated, loadExamples, sortIssues } from './examples.js';
 
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const examples = loadExamples();
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rmdx-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** `node bin/rmdx.js …` as a user runs it: a real process, exit code and both streams. */
-function rmdx(args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ['bin/rmdx.js', ...args],
-      { cwd: repo, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-    if (input !== undefined) child.stdin!.end(input);
-  });
-}
+const rmdx = (args: string[], input?: string) => runRmdx(args, { NO_COLOR: '1' }, input);
 
 describe('rmdx validate: the published examples', () => {
   // One process checks every example (the CLI takes several files); each file's report and exit code
   // (0 valid, 1 invalid) must be as annotated. Single-file runs below check the process exit codes.
   let outcomes: Map<string, { exitCode: number; report: { valid: boolean; issues: Annotated[] } }>;
-  let run: Run;
+  let run: CliRun;
 
   it('checks them all in one run, exiting 1 because some are invalid', async () => {
     run = await rmdx(['validate', ...examples.map((e) => e.path), '--format', 'json']);
