@@ -29,6 +29,7 @@ export const hubAuditTypes = [
   'key.revoked',
   'batch.received',
   'batch.finished',
+  'batch.replayed',
   'receipt_key.created',
   'receipt_key.rotated',
   'reconciliation.run_started',

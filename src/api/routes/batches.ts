@@ -3,17 +3,12 @@ import { stringify } from 'csv-stringify';
 
 import { canRead, countryScope, type Principal } from '../../auth/roles.js';
 import { listIssues, type IssueRow } from '../../db/queries/batch-issues.js';
-import {
-  getBatch,
-  listBatches,
-  reopenBatch,
-  type BatchRow,
-  type BatchStatus,
-} from '../../db/queries/batches.js';
-import { resetFailedChunks } from '../../db/queries/batch-chunks.js';
+import { getBatch, listBatches, type BatchRow, type BatchStatus } from '../../db/queries/batches.js';
+import { actorOf } from '../../evidence/audit.js';
 import { apiError } from '../../errors.js';
 import { acceptBatch } from '../../intake/accept-batch.js';
 import { checkEnvelope } from '../../intake/envelope.js';
+import { reopenForReplay } from '../../pipeline/replay.js';
 import { signedReceiptSchema } from '../../evidence/receipt-schema.js';
 import { problemResponses } from '../schemas/problem.js';
 import { batchView, batchViewSchema } from '../views/batch-view.js';
@@ -339,13 +334,15 @@ export const batchRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       const batch = await visibleBatch(request, request.params.id);
-      if (batch.status !== 'failed')
+      const reopened =
+        batch.status === 'failed'
+          ? await reopenForReplay(app.db, batch, actorOf(request.principal))
+          : undefined;
+      if (!reopened)
         throw apiError(
           'RMDX_ERR_CONFLICT',
           `Batch ${batch.id} is ${batch.status}; only a failed batch can be replayed`,
         );
-      await resetFailedChunks(app.db, batch.id);
-      const reopened = (await reopenBatch(app.db, batch.id))!;
       request.log.info({ batchId: batch.id, attempt: reopened.attempts }, 'batch replay requested');
       enqueueSoon(request, reopened);
       return reply.status(202).send(batchView(reopened));

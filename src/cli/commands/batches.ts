@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 
-import { resetFailedChunks } from '../../db/queries/batch-chunks.js';
-import { getBatch, reopenBatch } from '../../db/queries/batches.js';
+import { getBatch } from '../../db/queries/batches.js';
+import { reopenForReplay } from '../../pipeline/replay.js';
 import { withPipeline } from '../with-database.js';
 
 /** `rmdx batches …`: operate on stored batches. */
@@ -15,10 +15,8 @@ export function registerBatchCommands(program: Command): void {
       await withPipeline(async ({ pool, pipeline }) => {
         const batch = await getBatch(pool, id);
         if (!batch) throw new Error(`no batch ${id}`);
-        if (batch.status !== 'failed')
-          throw new Error(`batch ${id} is ${batch.status}; only a failed batch can be replayed`);
-        await resetFailedChunks(pool, id);
-        const reopened = (await reopenBatch(pool, id))!;
+        const reopened = batch.status === 'failed' ? await reopenForReplay(pool, batch, 'cli') : undefined;
+        if (!reopened) throw new Error(`batch ${id} is ${batch.status}; only a failed batch can be replayed`);
         await pipeline.enqueue(id, reopened.attempts);
         if (pipeline.kind === 'inline') {
           // Without Redis this process is the worker: run the batch to its end here.

@@ -204,6 +204,9 @@ export class BullmqDriver implements PipelineDriver {
       err.name === 'UnrecoverableError' ||
       job.attemptsMade >= (job.opts.attempts ?? 1);
     if (!final) return;
+    // The finalise job of a flow fails as soon as one of its chunks does ("child <job> failed"): that
+    // chunk's own failure says why, and decides whether the batch fails or is left to the sweeper.
+    if (job.queueName === queueNames.finalise && /^child .+ failed$/.test(err.message)) return;
     const summary = errorSummary(err);
     const batchId: string | undefined =
       (job.data as ChunkJobData).batch?.id ?? (job.data as PrepareJobData).batchId;

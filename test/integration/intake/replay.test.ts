@@ -36,6 +36,8 @@ async function failedBatch(period: string, seed: number) {
   const batchId = res.json().batchId as string;
   const failed = await hub.waitForBatch(batchId);
   expect(failed.status).toBe('failed');
+  // What the Secretariat reads is the chunk's own failure, not the job flow's "child … failed".
+  expect(failed.error?.message).toMatch(new RegExp(constraint));
   const kept = await storedVersions(db.pool, batchId);
   expect(kept.n).toBeGreaterThan(0); // the chunks before the failing one stay stored
   expect(kept.n).toBeLessThan(1200);
@@ -56,6 +58,18 @@ async function expectComplete(batchId: string, records: Record<string, unknown>[
   expect(rows[0]).toEqual({ n: exports, d: exports });
 }
 
+/** The batch's audit entries in order: type, the kind of actor (its id cut off), a final status. */
+async function auditOf(batchId: string): Promise<string[]> {
+  const { rows } = await db.pool.query<{ type: string; actor: string; entry: string }>(
+    'SELECT type, actor, entry FROM audit_log WHERE subject = $1 ORDER BY seq',
+    [`batch:${batchId}`],
+  );
+  return rows.map((r) => {
+    const status = (JSON.parse(r.entry) as { data: { status?: string } }).data.status;
+    return [r.type, r.actor.replace(/:.*/, ':'), status].filter(Boolean).join(' ');
+  });
+}
+
 describe('replaying a failed batch', () => {
   it('through the API: the secretariat replays it, the rest runs, counts are exact', async () => {
     const { batchId, records } = await failedBatch('2026-02', 21);
@@ -73,6 +87,20 @@ describe('replaying a failed batch', () => {
     });
     expect(replay.statusCode).toBe(202);
     await expectComplete(batchId, records);
+    expect(await auditOf(batchId)).toEqual([
+      'batch.received key:',
+      'batch.finished system failed',
+      'batch.replayed key:',
+      'batch.finished system completed',
+    ]);
+    const { rows } = await db.pool.query<{ entry: string }>(
+      `SELECT entry FROM audit_log WHERE type = 'batch.replayed' AND subject = $1`,
+      [`batch:${batchId}`],
+    );
+    expect(JSON.parse(rows[0]!.entry).data).toMatchObject({
+      attempt: 1,
+      failure: expect.stringMatching(/replay_probe_21/),
+    });
 
     const again = await app.inject({
       method: 'POST',
@@ -90,6 +118,9 @@ describe('replaying a failed batch', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`batch ${batchId} replayed: completed`);
     await expectComplete(batchId, records);
+    expect((await auditOf(batchId)).filter((e) => e.startsWith('batch.replayed'))).toEqual([
+      'batch.replayed cli',
+    ]);
 
     const again = await runRmdx(['batches', 'replay', batchId], {
       DATABASE_URL: db.url,
