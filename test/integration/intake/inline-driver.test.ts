@@ -9,6 +9,30 @@ import { bearer, testHub } from '../../helpers/hub.js';
 import { storedVersions } from '../records/versions.js';
 
 const db = await testDatabase();
+const registry = loadRegistry();
+
+/**
+ * Stores a batch as POST /v1/batches does, with no pipeline running (as when the process dies between
+ * storing and working); `recordCount` overrides the count taken at intake.
+ */
+async function storeOnly(doc: Record<string, unknown>, idempotencyKey: string, recordCount?: number) {
+  const raw = Buffer.from(JSON.stringify(doc));
+  const envelope = checkEnvelope(registry, doc);
+  const { batch } = await acceptBatch(db.pool, {
+    principal: {
+      keyId: (await db.pool.query(`SELECT id FROM api_keys LIMIT 1`)).rows[0].id,
+      name: 'x',
+      role: 'secretariat',
+      country: null,
+    },
+    idempotencyKey,
+    raw,
+    decoded: raw,
+    contentEncoding: null,
+    envelope: recordCount === undefined ? envelope : { ...envelope, recordCount },
+  });
+  return batch;
+}
 
 describe('the inline driver (no Redis)', () => {
   it('runs batches in-process with the same stages', async () => {
@@ -40,25 +64,11 @@ describe('the inline driver (no Redis)', () => {
   });
 
   it('resumes unfinished batches from Postgres when the process starts again', async () => {
-    const registry = loadRegistry();
     // Batches accepted while no pipeline was running (the process died between storing and working).
     const ids: string[] = [];
     for (const period of ['2026-03', '2026-04']) {
       const doc = batchDoc('TZ', period, mixedRecords({ country: 'TZ', period, r: rng(5) }, 600));
-      const raw = Buffer.from(JSON.stringify(doc));
-      const { batch } = await acceptBatch(db.pool, {
-        principal: {
-          keyId: (await db.pool.query(`SELECT id FROM api_keys LIMIT 1`)).rows[0].id,
-          name: 'x',
-          role: 'secretariat',
-          country: null,
-        },
-        idempotencyKey: `resume-${period}`,
-        raw,
-        decoded: raw,
-        contentEncoding: null,
-        envelope: checkEnvelope(registry, doc),
-      });
+      const batch = await storeOnly(doc, `resume-${period}`);
       expect(batch.status).toBe('received');
       ids.push(batch.id);
     }
@@ -71,23 +81,9 @@ describe('the inline driver (no Redis)', () => {
   });
 
   it('fails a batch whose stored body does not hold the records it was accepted with, storing none', async () => {
-    const registry = loadRegistry();
     const doc = batchDoc('TZ', '2026-05', mixedRecords({ country: 'TZ', period: '2026-05', r: rng(6) }, 600));
-    const raw = Buffer.from(JSON.stringify(doc));
-    const { batch } = await acceptBatch(db.pool, {
-      principal: {
-        keyId: (await db.pool.query(`SELECT id FROM api_keys LIMIT 1`)).rows[0].id,
-        name: 'x',
-        role: 'secretariat',
-        country: null,
-      },
-      idempotencyKey: 'miscounted',
-      raw,
-      decoded: raw,
-      contentEncoding: null,
-      // Chunks are planned from the count taken at intake; a body with more records must not lose any.
-      envelope: { ...checkEnvelope(registry, doc), recordCount: 599 },
-    });
+    // Chunks are planned from the count taken at intake; a body with more records must not lose any.
+    const batch = await storeOnly(doc, 'miscounted', 599);
     const hub = await testHub(db, { redis: false });
     await hub.pipeline.enqueue(batch.id, 1);
     const done = await hub.waitForBatch(batch.id);
