@@ -1,4 +1,9 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { describe, expect, inject, it, onTestFinished } from 'vitest';
+
+import { getBatch } from '../../../src/db/queries/batches.js';
+import { queueNames } from '../../../src/pipeline/queues.js';
 
 import { batchDoc, mixedRecords, rng } from '../../fixtures/factory.js';
 import { testDatabase } from '../../helpers/db.js';
@@ -152,5 +157,59 @@ describe('Redis stopped while batches are posted', () => {
       expect(await storedRows(db, id)).toBe(400);
     }
     expect(await currentRows(db)).toBe(distinctKeys(docs));
+  }, 180_000);
+});
+
+describe('a chunk that runs out of retries on a transient error', () => {
+  it('leaves its batch unfinished, not failed, and the sweeper completes it once the cause is gone', async () => {
+    const db = await testDatabase();
+    const hub = await testHub(db, { config: { stuckAfterSeconds: 20, sweepIntervalSeconds: 1 } });
+    const records = mixedRecords({ country: 'RW', period: '2026-06', r: rng(31) }, 1200);
+    const blocked = records.slice(1000).find((r) => r.recordType === 'export')!.exportId as string;
+    // Storing that export raises serialization_failure, an error a retry may mend, on every attempt.
+    await db.pool.query(`
+      CREATE FUNCTION transient_probe() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.export_id = '${blocked}' THEN
+          RAISE EXCEPTION 'transient probe' USING ERRCODE = 'serialization_failure';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER transient_probe BEFORE INSERT ON exports FOR EACH ROW EXECUTE FUNCTION transient_probe();`);
+    const res = await hub.app.inject({
+      method: 'POST',
+      url: '/v1/batches',
+      headers: { ...bearer(hub.keys.RW), 'idempotency-key': 'transient', 'content-type': 'application/json' },
+      payload: JSON.stringify(batchDoc('RW', '2026-06', records)),
+    });
+    expect(res.statusCode).toBe(202);
+    const batchId = res.json().batchId as string;
+
+    // Its chunk job fails for good after the retry policy's attempts (about 15 s of backoff), and BullMQ
+    // then fails the flow's finalise job too ("child … failed").
+    const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+    const queues = [queueNames.chunks, queueNames.finalise].map(
+      (name) => new Queue(name, { connection: redis, prefix: hub.config.queuePrefix }),
+    );
+    onTestFinished(async () => {
+      await Promise.all(queues.map((q) => q.close()));
+      redis.disconnect();
+    });
+    await waitFor(
+      'the chunk and finalise jobs to fail',
+      async () => (await Promise.all(queues.map((q) => q.getJobCountByTypes('failed')))).every((n) => n > 0),
+      60_000,
+      200,
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    const meanwhile = await getBatch(db.pool, batchId);
+    expect(meanwhile!.status).not.toBe('failed');
+    expect(meanwhile!.finished_at).toBeNull();
+
+    await db.pool.query('DROP TRIGGER transient_probe ON exports; DROP FUNCTION transient_probe()');
+    const done = await hub.waitForBatch(batchId, 90_000);
+    expect(done.status).toBe('completed');
+    expect(done.counts.totals).toMatchObject({ received: 1200, stored: 1200 });
+    expect(await storedRows(db, batchId)).toBe(1200);
   }, 180_000);
 });
